@@ -1,0 +1,370 @@
+"""The Django admin for lists and screenings: import a list version, upload BOMs for screening, read findings.
+
+Versions, entities and findings are evidence, so the admin shows them read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+
+from .choices import FileRole
+from .engine.policy import PolicyConfig
+from .forms import ListImportForm, ScreeningUploadForm
+from .models import (
+    Entity,
+    Finding,
+    ListVersion,
+    Relation,
+    Screening,
+    ScreeningError,
+    SupplierList,
+    UploadedFile,
+)
+from .services.lists import ListImportError, format_error, supplier_list_import
+from .services.matching import list_versions_in_force
+from .services.screenings import (
+    screening_cancel,
+    screening_rescreen,
+    screening_start,
+    uploaded_file_create,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ListVersionInline(ReadOnlyInline):
+    model = ListVersion
+    fields = ["number", "created_at", "source_filename", "entity_count", "relation_count", "imported_by", "note"]
+    readonly_fields = fields
+
+
+@admin.register(SupplierList)
+class SupplierListAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "publisher", "is_active", "latest_version"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "publisher"]
+    inlines = [ListVersionInline]
+    change_list_template = "admin/screening/supplierlist/change_list.html"
+
+    def has_add_permission(self, request):
+        return False  # lists are created by importing their first version
+
+    @admin.display(description="Latest version")
+    def latest_version(self, obj):
+        version = obj.current_version
+        return f"v{version.number} ({version.entity_count} entities)" if version else "—"
+
+    def get_urls(self):
+        return [
+            path("import/", self.admin_site.admin_view(self.import_view), name="screening_supplierlist_import"),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        if not self.has_view_permission(request) or not request.user.has_perm("screening.add_listversion"):
+            raise PermissionDenied
+        rejected = []
+        initial = {}
+        if "list" in request.GET:
+            supplier_list = SupplierList.objects.filter(pk=request.GET["list"]).first()
+            if supplier_list:
+                initial = {"name": supplier_list.name, "kind": supplier_list.kind, "publisher": supplier_list.publisher}
+        form = ListImportForm(request.POST or None, request.FILES or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                version = supplier_list_import(
+                    fileobj=upload,
+                    filename=upload.name,
+                    name=form.cleaned_data["name"],
+                    kind=form.cleaned_data["kind"],
+                    publisher=form.cleaned_data["publisher"],
+                    note=form.cleaned_data["note"],
+                    user=request.user,
+                )
+            except ListImportError as error:
+                rejected = [format_error(e) for e in error.errors]
+                form.add_error(
+                    "file", f"{len(rejected)} row(s) rejected; nothing was imported. Correct them and upload again."
+                )
+            else:
+                self.message_user(
+                    request,
+                    f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations.",
+                    messages.SUCCESS,
+                )
+                return HttpResponseRedirect(
+                    reverse("admin:screening_supplierlist_change", args=[version.supplier_list_id])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Import a list version",
+            "form": form,
+            "rejected": rejected,
+        }
+        return TemplateResponse(request, "admin/screening/import_form.html", context)
+
+
+class EntityInline(ReadOnlyInline):
+    model = Entity
+    fields = ["name", "aliases", "country", "reason", "source"]
+    readonly_fields = fields
+    show_change_link = True
+    max_num = 0
+
+
+@admin.register(ListVersion)
+class ListVersionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "created_at", "entity_count", "relation_count", "source_filename", "imported_by"]
+    list_filter = ["supplier_list"]
+    readonly_fields = [
+        "supplier_list",
+        "number",
+        "created_at",
+        "source_filename",
+        "sha256",
+        "entity_count",
+        "relation_count",
+        "imported_by",
+        "note",
+    ]
+
+
+class RelationInline(ReadOnlyInline):
+    model = Relation
+    fk_name = "child"
+    fields = ["kind", "parent", "divested"]
+    readonly_fields = fields
+    verbose_name = "owner or contractor"
+
+
+@admin.register(Entity)
+class EntityAdmin(ReadOnlyAdmin):
+    list_display = ["name", "country", "version", "short_aliases"]
+    list_filter = ["version__supplier_list", "country"]
+    search_fields = ["name", "aliases"]
+    list_select_related = ["version__supplier_list"]
+    readonly_fields = [
+        "version",
+        "name",
+        "aliases",
+        "country",
+        "registration_number",
+        "lei",
+        "reason",
+        "source",
+        "source_row",
+    ]
+    inlines = [RelationInline]
+
+    @admin.display(description="Aliases")
+    def short_aliases(self, obj):
+        return ", ".join(obj.aliases[:4]) + (" …" if len(obj.aliases) > 4 else "")
+
+
+class FindingInline(ReadOnlyInline):
+    model = Finding
+    fields = [
+        "severity",
+        "rule",
+        "file_name",
+        "sheet",
+        "row",
+        "field",
+        "value",
+        "entity",
+        "score",
+        "chain",
+        "explanation",
+    ]
+    readonly_fields = fields
+    show_change_link = True
+    classes = ["collapse"]
+
+    @admin.display(description="Path")
+    def chain(self, obj):
+        return " → ".join(obj.path)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("entity")
+
+
+class ScreeningErrorInline(ReadOnlyInline):
+    model = ScreeningError
+    fields = ["file_name", "sheet", "row", "column", "message"]
+    readonly_fields = fields
+    show_change_link = False
+
+
+@admin.register(Screening)
+class ScreeningAdmin(admin.ModelAdmin):
+    list_display = [
+        "__str__",
+        "status",
+        "verdict",
+        "progress_display",
+        "critical_count",
+        "high_count",
+        "medium_count",
+        "low_count",
+        "created_at",
+    ]
+    list_filter = ["status", "verdict"]
+    search_fields = ["label", "bidder"]
+    actions = ["cancel", "rescreen"]
+    inlines = [ScreeningErrorInline, FindingInline]
+    readonly_fields = [
+        "label",
+        "bidder",
+        "status",
+        "verdict",
+        "progress_display",
+        "rows_total",
+        "rows_done",
+        "chunks_total",
+        "critical_count",
+        "high_count",
+        "medium_count",
+        "low_count",
+        "info_count",
+        "error_count",
+        "error_message",
+        "versions_used",
+        "files_used",
+        "policy",
+        "created_by",
+        "previous",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
+    exclude = ["files", "list_versions", "chain_edges", "subject_type", "subject_id"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="Progress")
+    def progress_display(self, obj):
+        return f"{obj.rows_done} / {obj.rows_total} rows ({obj.progress:.0%})"
+
+    @admin.display(description="List versions")
+    def versions_used(self, obj):
+        return ", ".join(str(v) for v in obj.list_versions.select_related("supplier_list"))
+
+    @admin.display(description="Files")
+    def files_used(self, obj):
+        return format_html(
+            "<br>".join(["{} ({}, sha256 {})"] * obj.files.count()),
+            *[part for f in obj.files.all() for part in (f.original_name, f.get_role_display(), f.sha256[:16])],
+        )
+
+    @admin.action(description="Cancel the selected screenings")
+    def cancel(self, request, queryset):
+        cancelled = sum(screening_cancel(screening=s) for s in queryset)
+        self.message_user(request, f"Cancelled {cancelled} screening(s).")
+
+    @admin.action(description="Re-screen against the current list versions")
+    def rescreen(self, request, queryset):
+        for screening in queryset:
+            screening_rescreen(screening=screening, user=request.user)
+        self.message_user(request, f"Started {queryset.count()} screening(s).")
+
+    def add_view(self, request, form_url="", extra_context=None):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ScreeningUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():
+                files = [
+                    uploaded_file_create(content=f, name=f.name, role=FileRole.BOM, user=request.user)
+                    for f in data["boms"]
+                ]
+                if data["declaration"]:
+                    files.append(
+                        uploaded_file_create(
+                            content=data["declaration"],
+                            name=data["declaration"].name,
+                            role=FileRole.DECLARATION,
+                            user=request.user,
+                        )
+                    )
+                versions = list_versions_in_force(lists=data["lists"]) if data["lists"] else None
+                screening = screening_start(
+                    files=files,
+                    list_versions=versions,
+                    policy=PolicyConfig(default_domain=data["default_domain"]),
+                    bidder=data["bidder"],
+                    user=request.user,
+                )
+            self.message_user(request, f"{screening} queued.", messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:screening_screening_change", args=[screening.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Screen a bill of materials",
+            "form": form,
+            "rejected": [],
+        }
+        return TemplateResponse(request, "admin/screening/import_form.html", context)
+
+
+@admin.register(Finding)
+class FindingAdmin(ReadOnlyAdmin):
+    list_display = ["severity", "rule", "screening", "file_name", "sheet", "row", "field", "value", "entity", "score"]
+    list_filter = ["severity", "rule", "field"]
+    search_fields = ["value", "party"]
+    list_select_related = ["entity", "screening"]
+    readonly_fields = [
+        "screening",
+        "file_name",
+        "sheet",
+        "row",
+        "column",
+        "field",
+        "value",
+        "party",
+        "rule",
+        "severity",
+        "domain",
+        "entity",
+        "score",
+        "path",
+        "explanation",
+        "cells",
+    ]
+
+
+@admin.register(UploadedFile)
+class UploadedFileAdmin(ReadOnlyAdmin):
+    list_display = ["original_name", "role", "size", "sha256", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["original_name", "role", "size", "sha256", "uploaded_by", "uploaded_at"]
+    exclude = ["file"]

@@ -1,0 +1,63 @@
+"""Choices for the plugin's models, forms and API.
+
+Their values are the engine's enums (screening.engine.records), so a value read from the database can be handed
+to the engine as it is.
+"""
+
+from django.db import models
+
+from screening.engine import records
+
+
+class ListKind(models.TextChoices):
+    RESTRICTED = records.ListKind.RESTRICTED.value, "Restricted"
+    TRUSTED = records.ListKind.TRUSTED.value, "Trusted"
+
+
+class RelationKind(models.TextChoices):
+    SUBSIDIARY_OF = records.RelationKind.SUBSIDIARY_OF.value, "Subsidiary of"
+    AFFILIATE_OF = records.RelationKind.AFFILIATE_OF.value, "Affiliate of"
+    SUBCONTRACTS_TO = records.RelationKind.SUBCONTRACTS_TO.value, "Subcontracts to"
+
+
+class Severity(models.TextChoices):
+    CRITICAL = records.Severity.CRITICAL.value, "Critical"
+    HIGH = records.Severity.HIGH.value, "High"
+    MEDIUM = records.Severity.MEDIUM.value, "Medium"
+    LOW = records.Severity.LOW.value, "Low"
+    INFO = records.Severity.INFO.value, "Info"
+
+
+class Verdict(models.TextChoices):
+    PASS = records.Verdict.PASS.value, "Pass"
+    REVIEW = records.Verdict.REVIEW.value, "Review"
+    FAIL = records.Verdict.FAIL.value, "Fail"
+
+
+class NetworkDomain(models.TextChoices):
+    CORE = records.NetworkDomain.CORE.value, "Core"
+    MANAGEMENT = records.NetworkDomain.MANAGEMENT.value, "Management and orchestration"
+    RAN = records.NetworkDomain.RAN.value, "Access / RAN"
+    TRANSPORT = records.NetworkDomain.TRANSPORT.value, "Transport"
+    NFVI = records.NetworkDomain.NFVI.value, "NFVI / cloud"
+    OSS_BSS = records.NetworkDomain.OSS_BSS.value, "OSS / BSS"
+    SITE = records.NetworkDomain.SITE.value, "Site"
+    OTHER = records.NetworkDomain.OTHER.value, "Other"
+
+
+class ScreeningStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class ChunkStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DONE = "done", "Done"
+
+
+class FileRole(models.TextChoices):
+    BOM = "bom", "Bill of materials"
+    DECLARATION = "declaration", "Subcontractor declaration"

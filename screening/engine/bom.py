@@ -1,0 +1,1500 @@
+"""Reads uploaded BOM workbooks and CSV files into BomRow / ChainEdge records, streaming and defensively.
+
+Whole-file problems raise BomReadError; problems with one cell or row are collected as RowError.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import re
+import struct
+import tempfile
+import unicodedata
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import islice
+from typing import BinaryIO
+
+import python_calamine
+
+from screening.engine.records import (
+    PARTY_FIELDS,
+    BomReadError,
+    BomRow,
+    ChainEdge,
+    Field,
+    Location,
+    RowError,
+)
+
+# ---------------------------------------------------------------------------------------------------------
+# Limits and results
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    max_file_bytes: int = 100 * 1024 * 1024
+    max_rows: int = 1_000_000  # data rows per file
+    max_columns: int = 256
+    max_cell_chars: int = 2_000  # longer cells are cut, with a RowError
+    max_uncompressed_bytes: int = 1024 * 1024 * 1024  # sum of zip members' declared sizes
+    max_compression_ratio: int = 200  # per zip member
+    header_search_rows: int = 30
+    max_zip_members: int = 10_000
+
+
+SHEET_BOM = "bom"
+SHEET_CHAIN = "chain"
+SHEET_SKIPPED = "skipped"
+
+
+@dataclass(slots=True)
+class SheetInfo:
+    name: str  # "" for a CSV file
+    kind: str  # SHEET_BOM | SHEET_CHAIN | SHEET_SKIPPED
+    header_row: int | None = None  # 1-based, as a spreadsheet program numbers it
+    columns: dict[str, str] = field(default_factory=dict)  # Field value -> header as written
+    reason: str = ""  # why a sheet was skipped
+    hidden: bool = False  # hidden sheets are read all the same: a hidden line is still a line of the bid
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Header variants
+
+HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
+    Field.LINE: (
+        "Line", "Line No.", "Line Number", "Line #", "Item", "Item No.", "Item Number", "Item #", "No.",
+        "#", "Nr.", "Pos.", "Position", "Pos. No.", "S/N", "Sl. No.", "Sr. No.", "序号",
+    ),
+    Field.PART_NUMBER: (
+        "Part Number", "Part No.", "Part #", "P/N", "PN", "Part", "Item Code", "Material", "Material No.",
+        "Material Number", "SKU", "Article", "Article No.", "Product Code", "Catalog No.", "Catalogue No.",
+        "Order Code", "Ordering Code", "物料编码", "料号",
+    ),
+    Field.MPN: (
+        "MPN", "Manufacturer Part Number", "Manufacturer Part No.", "Manufacturer Part #", "Manufacturer P/N",
+        "Mfr Part Number", "Mfr Part No.", "Mfr Part #", "Mfr P/N", "Mfr PN", "Mfg Part Number",
+        "Mfg Part No.", "Mfg P/N", "OEM P/N", "OEM Part Number", "OEM Part No.", "Model", "Model No.",
+        "Model Number", "型号",
+    ),
+    Field.DESCRIPTION: (
+        "Description", "Desc.", "Item Description", "Product Description", "Material Description",
+        "Part Description", "Item Name", "Product Name", "描述", "名称",
+    ),
+    Field.MANUFACTURER: (
+        "Manufacturer", "Manufacturer Name", "Mfr", "Mfr.", "Mfr Name", "Mfg", "Mfg.", "Manf", "Manuf",
+        "Make", "OEM", "OEM Name", "Brand", "Brand Name", "Maker", "Producer", "Manufacturer/Brand",
+        "制造商", "生产商", "生产厂家", "厂家", "品牌",
+    ),
+    Field.SUPPLIER: (
+        "Supplier", "Supplier Name", "Distributor", "Reseller", "Seller", "Source", "Vendor",
+        "Vendor Name", "Sub-supplier", "供应商",
+    ),
+    Field.SUBCONTRACTOR: (
+        "Subcontractor", "Sub-contractor", "Subcontractor Name", "Installer", "Service Partner",
+        "O&M Provider", "分包商", "分包单位",
+    ),
+    Field.CONTRACTOR: (
+        "Contractor", "Main Contractor", "Prime", "Prime Contractor", "General Contractor", "Tenderer",
+        "Bidder", "Parent Contractor", "Contractor Name", "承包商", "总承包商",
+    ),
+    Field.COUNTRY: (
+        "Country of Origin", "COO", "Origin", "Made in", "Country of Manufacture", "Origin Country",
+        "Country", "原产地", "产地",
+    ),
+    Field.QUANTITY: ("Qty", "Quantity", "Qty.", "Quant.", "数量"),
+    Field.UNIT: ("UOM", "Unit", "Unit of Measure", "Units", "单位"),
+    Field.UNIT_PRICE: ("Unit Price", "Price", "Unit Cost", "Price per Unit", "单价"),
+    Field.TOTAL_PRICE: (
+        "Total", "Total Price", "Ext. Price", "Extended Price", "Line Total", "Total Cost", "Total Amount",
+        "总价",
+    ),
+    Field.CURRENCY: ("Currency", "Curr.", "CCY", "币种"),
+    Field.DOMAIN: ("Domain", "Network Domain", "Segment", "Network Segment", "Layer", "Subsystem"),
+    Field.SOFTWARE: (
+        "SW Version", "Software Version", "Software", "SW", "Firmware", "Firmware Version", "FW",
+        "FW Version", "Release", "SW Release",
+    ),
+    Field.SCOPE: ("Scope", "Scope of Work", "Work Scope", "Subcontracted Scope"),
+    Field.SHARE: ("Share", "Share (%)", "Share of Contract", "Subcontracted Share", "Percentage"),
+    Field.REGISTRATION: (
+        "Registration No.", "Registration Number", "Reg. No.", "Company Registration No.",
+        "Company Registration Number", "Company No.", "Company Number", "Business Registration No.",
+    ),
+}
+
+_NON_WORD = re.compile(r"[\W_]+")
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
+
+
+def normalise_header(text: str) -> str:
+    """The key a header is looked up by: case, width, punctuation and spacing do not matter ("Mfr. P/N")."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    # "#" is how people write "No." ("Part #", "Mfr Part #"); "&" keeps "O&M" apart from "OM".
+    text = text.replace("#", " no ").replace("&", " and ")
+    return _NON_WORD.sub("", text)
+
+
+def _build_alias_index() -> dict[str, Field]:
+    index: dict[str, Field] = {}
+    for fld, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            key = normalise_header(alias)
+            if index.get(key, fld) is not fld:
+                raise ValueError(f"header alias {alias!r} means both {index[key]} and {fld}")
+            index[key] = fld
+    return index
+
+
+_ALIAS_INDEX = _build_alias_index()
+_FIELD_LABEL = {fld: aliases[0] for fld, aliases in HEADER_ALIASES.items()}
+# Columns whose cells name companies: a number or date there is worth telling the officer about, and a
+# vertically merged cell there is filled down, since the company applies to every line it spans.
+_COMPANY_FIELDS = frozenset(str(f) for f in (*PARTY_FIELDS, Field.CONTRACTOR))
+_PARTY_KEYS = frozenset(str(f) for f in PARTY_FIELDS)
+
+
+@lru_cache(maxsize=4096)
+def _field_for_header(text: str) -> Field | None:
+    # Exact lookups only, first as written and then without bracketed notes ("Unit Price (EUR)"): guessing
+    # by substring would read "Manufacturer Part Number" as a manufacturer and a title as a header.
+    if not text or len(text) > 80 or text.endswith(":"):  # "Supplier:" labels a value in a title block
+        return None
+    found = _ALIAS_INDEX.get(normalise_header(text))
+    if found is None and ("(" in text or "[" in text or "{" in text or "（" in text):
+        found = _ALIAS_INDEX.get(normalise_header(_BRACKETED.sub(" ", unicodedata.normalize("NFKC", text))))
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Messages
+
+_FORMATS_HINT = "Upload the BOM as an Excel (.xlsx, .xls), OpenDocument (.ods) or CSV file."
+_RESAVE_HINT = "Open it in Excel or LibreOffice, save it again as .xlsx and upload the new file."
+_ENCRYPTED_MESSAGE = (
+    "the workbook is protected with a password, so it cannot be read. Open it, remove the password "
+    "(in Excel: File > Info > Protect Workbook > Encrypt with Password, clear the password), save it and "
+    "upload it again."
+)
+
+
+def _size(n: float) -> str:
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
+        n /= 1024
+    return f"{n:,.1f} GB"  # pragma: no cover
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sniffing: the bytes decide the format, never the file name
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
+_NOT_SPREADSHEETS = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a program"),
+    (b"{\\rtf", "an RTF document"),
+)
+
+
+def _not_a_spreadsheet(what: str, filename: str) -> BomReadError:
+    return BomReadError(
+        f"the file is not a spreadsheet: it looks like {what}. {_FORMATS_HINT}", location=Location(filename)
+    )
+
+
+def _sniff_known_non_spreadsheet(head: bytes) -> str | None:
+    for magic, what in _NOT_SPREADSHEETS:
+        if head.startswith(magic):
+            return what
+    if head.startswith(b"MZ") and b"This program cannot be run" in head[:512]:
+        return "a Windows program"
+    if b"%PDF-" in head[:1024]:
+        return "a PDF document"
+    if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
+        return "a WebP image"
+    text = head.lstrip(codecs.BOM_UTF8).lstrip()[:2048].lower()
+    if text.startswith((b"<!doctype html", b"<html")) or (text.startswith(b"<") and b"<table" in text):
+        return "a web page (HTML) saved with a spreadsheet name; " + _RESAVE_HINT.lower()
+    if text.startswith(b"mime-version:"):
+        return "a web archive (MHTML); " + _RESAVE_HINT.lower()
+    if text.startswith(b"<?xml"):
+        if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
+            return "an Excel 2003 XML spreadsheet, which is not read here; " + _RESAVE_HINT.lower()
+        return "an XML document"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# ZIP containers (xlsx, xlsm, xlsb, ods): checked before any reader sees them
+
+_XML_DANGER = (b"<!doctype", b"<!entity")
+_XML_DANGER_UTF16 = tuple(
+    pattern.decode().encode(enc) for pattern in _XML_DANGER for enc in ("utf-16-le", "utf-16-be")
+)
+# Real sheets compress 10-50 times; the ratio only matters for members big enough to hurt.
+_RATIO_EXEMPT_BYTES = 1024 * 1024
+_CHUNK = 1024 * 1024
+
+
+def _zip_kind(zf: zipfile.ZipFile, names: set[str], filename: str) -> str:
+    if "mimetype" in names:
+        info = zf.getinfo("mimetype")
+        mimetype = zf.read(info).strip() if info.file_size < 200 else b""
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+            return "ods"
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
+            raise _not_a_spreadsheet("an OpenDocument text document", filename)
+        if mimetype.startswith(b"application/vnd.oasis.opendocument.presentation"):
+            raise _not_a_spreadsheet("an OpenDocument presentation", filename)
+    lowered = {name.lower() for name in names}
+    if any(name.endswith("workbook.xml") for name in lowered) and "[content_types].xml" in lowered:
+        return "xlsx"
+    if any(name.endswith("workbook.bin") for name in lowered):
+        return "xlsb"
+    if "word/document.xml" in lowered:
+        raise _not_a_spreadsheet("a Word document", filename)
+    if "ppt/presentation.xml" in lowered:
+        raise _not_a_spreadsheet("a PowerPoint presentation", filename)
+    shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
+    raise _not_a_spreadsheet(f"a ZIP archive (holding {shown or 'nothing'})", filename)
+
+
+def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
+    """Refuses zip bombs and XML entity tricks before calamine or openpyxl reads a byte; returns the kind."""
+    where = Location(filename)
+    try:
+        fileobj.seek(0)
+        zf = zipfile.ZipFile(fileobj)
+        members = zf.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+        raise BomReadError(
+            f"the file starts like an Excel or ZIP file but is damaged ({exc}). {_RESAVE_HINT}",
+            location=where,
+        ) from exc
+    if len(members) > limits.max_zip_members:
+        raise BomReadError(
+            f"the workbook holds {len(members):,} parts; the limit is {limits.max_zip_members:,}. "
+            f"{_RESAVE_HINT}",
+            location=where,
+        )
+    total = 0
+    for info in members:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > _RATIO_EXEMPT_BYTES and ratio > limits.max_compression_ratio:
+            raise BomReadError(
+                f"the workbook is unsafe to open: its part {info.filename} would expand from "
+                f"{_size(info.compress_size)} to {_size(info.file_size)} ({ratio:,.0f} times; the limit is "
+                f"{limits.max_compression_ratio}). {_RESAVE_HINT}",
+                location=where,
+            )
+    if total > limits.max_uncompressed_bytes:
+        raise BomReadError(
+            f"the workbook is unsafe to open: it would expand to {_size(total)}; the limit is "
+            f"{_size(limits.max_uncompressed_bytes)}. Split the BOM into smaller files.",
+            location=where,
+        )
+    names = {info.filename for info in members}
+    try:
+        kind = _zip_kind(zf, names, filename)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, struct.error) as exc:
+        raise BomReadError(
+            f"the file starts like an Excel or ZIP file but is damaged ({exc}). {_RESAVE_HINT}",
+            location=where,
+        ) from exc
+    for info in members:
+        if info.flag_bits & 0x1:
+            raise BomReadError(_ENCRYPTED_MESSAGE, location=where)
+        try:
+            _verify_member(fileobj, info, filename)
+        except (ValueError, OSError, OverflowError, EOFError, struct.error) as exc:
+            raise BomReadError(
+                f"the workbook is damaged: its part {info.filename} cannot be read ({exc}). {_RESAVE_HINT}",
+                location=where,
+            ) from exc
+    # An ODS password encrypts content.xml and says so in the manifest (verified above, so safe to read).
+    manifest = zf.read("META-INF/manifest.xml") if kind == "ods" and "META-INF/manifest.xml" in names else b""
+    if b"encryption-data" in manifest:
+        raise BomReadError(_ENCRYPTED_MESSAGE, location=where)
+    return kind
+
+
+def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str) -> None:
+    """Decompresses one member ourselves, so its real size is known, not just the size it declares.
+
+    Python's zipfile stops at the declared size and a reader in another language may not, so the raw
+    deflate stream is inflated here with the output bounded, and XML is scanned for DOCTYPE/ENTITY on the way.
+    """
+    where = Location(filename)
+
+    def damaged(why: str) -> BomReadError:
+        return BomReadError(
+            f"the workbook is damaged: its part {info.filename} {why}. {_RESAVE_HINT}", location=where
+        )
+
+    fileobj.seek(info.header_offset)
+    local = fileobj.read(30)
+    if len(local) < 30 or local[:4] != b"PK\x03\x04":
+        raise damaged("cannot be found where the archive says it is")
+    name_len, extra_len = struct.unpack("<HH", local[26:30])
+    fileobj.seek(info.header_offset + 30 + name_len + extra_len)
+
+    if info.compress_type == zipfile.ZIP_STORED:
+        inflater = None
+    elif info.compress_type == zipfile.ZIP_DEFLATED:
+        inflater = zlib.decompressobj(-15)
+    else:
+        raise damaged(f"uses compression method {info.compress_type}, which spreadsheet programs don't write")
+
+    scanner = _XmlDangerScanner(True if info.filename.lower().endswith((".xml", ".rels", ".vml")) else None)
+    produced = 0
+    crc = 0
+    remaining = info.compress_size
+
+    def take(out: bytes) -> None:
+        nonlocal produced, crc
+        produced += len(out)
+        if produced > info.file_size:
+            raise BomReadError(
+                f"the workbook is unsafe to open: its part {info.filename} holds more data than the "
+                f"{_size(info.file_size)} it declares. {_RESAVE_HINT}",
+                location=where,
+            )
+        crc = zlib.crc32(out, crc)
+        if scanner.feed(out):
+            raise BomReadError(
+                f"the workbook is unsafe to open: its part {info.filename} declares XML entities "
+                "(<!DOCTYPE> or <!ENTITY>), which spreadsheet programs never write. "
+                f"{_RESAVE_HINT}",
+                location=where,
+            )
+
+    try:
+        while remaining > 0 and not (inflater is not None and inflater.eof):
+            chunk = fileobj.read(min(_CHUNK, remaining))
+            if not chunk:
+                raise damaged("is cut short")
+            remaining -= len(chunk)
+            if inflater is None:
+                take(chunk)
+                continue
+            data = chunk
+            while data and not inflater.eof:
+                take(inflater.decompress(data, _CHUNK))
+                data = inflater.unconsumed_tail
+        if inflater is not None:
+            if not inflater.eof:
+                raise damaged("is cut short")
+            take(inflater.flush())
+    except zlib.error as exc:
+        raise damaged(f"cannot be decompressed ({exc})") from exc
+    if produced != info.file_size:
+        raise damaged(f"holds {_size(produced)}, not the {_size(info.file_size)} it declares")
+    if crc != info.CRC:
+        raise damaged("fails its checksum")
+
+
+class _XmlDangerScanner:
+    """Finds <!DOCTYPE / <!ENTITY in a stream of chunks, in UTF-8 or UTF-16, across chunk borders."""
+
+    _KEEP = 32
+
+    def __init__(self, is_xml: bool | None = None) -> None:
+        self._tail = b""
+        self._is_xml = is_xml
+
+    def feed(self, chunk: bytes) -> bool:
+        if not chunk:
+            return False
+        if self._is_xml is None:
+            start = chunk.lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")[:1]
+            if not start:
+                return False
+            # Binary parts (images, vbaProject.bin, xlsb records) are not XML and no reader parses them as
+            # XML; scanning them would only risk false alarms.
+            self._is_xml = start == b"<"
+        if not self._is_xml:
+            return False
+        window = (self._tail + chunk).lower()
+        self._tail = window[-self._KEEP :]
+        if any(p in window for p in _XML_DANGER):
+            return True
+        return b"\x00" in window and any(p in window for p in _XML_DANGER_UTF16)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# OLE2 compound files (xls, and password-protected xlsx, which Office wraps in OLE2)
+
+
+def _ole_stream_names(fileobj: BinaryIO, size: int) -> set[str] | None:
+    """Names of the streams and storages in an OLE2 compound file; None when the directory cannot be read."""
+    try:
+        fileobj.seek(0)
+        header = fileobj.read(512)
+        if len(header) < 512 or header[:8] != _OLE_MAGIC:
+            return None
+        sector_shift = struct.unpack_from("<H", header, 0x1E)[0]
+        if sector_shift not in (9, 12):
+            return None
+        sector_size = 1 << sector_shift
+        n_fat = struct.unpack_from("<I", header, 0x2C)[0]
+        first_dir = struct.unpack_from("<I", header, 0x30)[0]
+        first_difat, n_difat = struct.unpack_from("<II", header, 0x44)
+        max_sectors = size // sector_size + 1
+
+        def read_sector(n: int) -> bytes:
+            if n >= max_sectors:
+                raise ValueError("sector out of range")
+            fileobj.seek((n + 1) * sector_size)
+            data = fileobj.read(sector_size)
+            if len(data) != sector_size:
+                raise ValueError("short sector")
+            return data
+
+        fat_sectors = [s for s in struct.unpack_from("<109I", header, 0x4C) if s < 0xFFFFFFFA]
+        difat, seen = first_difat, 0
+        while difat < 0xFFFFFFFA and seen < n_difat and seen < max_sectors:
+            data = read_sector(difat)
+            entries = struct.unpack(f"<{sector_size // 4}I", data)
+            fat_sectors += [s for s in entries[:-1] if s < 0xFFFFFFFA]
+            difat, seen = entries[-1], seen + 1
+        fat_sectors = fat_sectors[: max(n_fat, 0)]
+
+        def next_sector(n: int) -> int:
+            per = sector_size // 4
+            index, offset = divmod(n, per)
+            if index >= len(fat_sectors):
+                raise ValueError("FAT index out of range")
+            return struct.unpack_from("<I", read_sector(fat_sectors[index]), offset * 4)[0]
+
+        names: set[str] = set()
+        sector, hops = first_dir, 0
+        while sector < 0xFFFFFFFA and hops < max_sectors:
+            data = read_sector(sector)
+            for offset in range(0, sector_size, 128):
+                entry = data[offset : offset + 128]
+                name_len = struct.unpack_from("<H", entry, 0x40)[0]
+                if entry[0x42] in (1, 2, 5) and 2 <= name_len <= 64:
+                    names.add(entry[: name_len - 2].decode("utf-16-le", "replace"))
+            sector, hops = next_sector(sector), hops + 1
+        return names
+    except (ValueError, struct.error, OSError, IndexError):
+        return None
+
+
+def _check_ole(fileobj: BinaryIO, size: int, filename: str) -> None:
+    names = _ole_stream_names(fileobj, size)
+    if names is None:
+        return  # let calamine try; it will say if it cannot read it either
+    if names & {"EncryptionInfo", "EncryptedPackage"}:
+        raise BomReadError(_ENCRYPTED_MESSAGE, location=Location(filename))
+    if names & {"Workbook", "Book"}:
+        return
+    if "WordDocument" in names:
+        raise _not_a_spreadsheet("a Word document", filename)
+    if "PowerPoint Document" in names:
+        raise _not_a_spreadsheet("a PowerPoint presentation", filename)
+    if any(name.startswith("__substg1.0_") for name in names):
+        raise _not_a_spreadsheet("an Outlook message; save the attached BOM and upload that", filename)
+    raise _not_a_spreadsheet("an Office file that holds no workbook", filename)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Text files: encoding and delimiter
+
+_CJK_CODECS = frozenset({
+    "gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "shift_jis", "shift_jis_2004",
+    "shift_jisx0213", "cp932", "euc_jp", "euc_jis_2004", "euc_jisx0213", "euc_kr", "cp949", "johab",
+})
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE_BYTES = 256 * 1024
+_HIGH_RUNS = re.compile(rb"[\x80-\xff]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _first_non_utf8_offset(fileobj: BinaryIO) -> int | None:
+    """Where the file stops being valid UTF-8, or None if all of it is (checked whole: it is fast)."""
+    fileobj.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    consumed = 0
+    while chunk := fileobj.read(_CHUNK):
+        try:
+            decoder.decode(chunk, final=False)
+        except UnicodeDecodeError as exc:
+            return consumed + exc.start
+        consumed += len(chunk)
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return consumed
+    return None
+
+
+def _legacy_encoding(sample: bytes) -> str:
+    """Picks between the 8-bit and double-byte code pages a BOM export comes in when it is not UTF-8.
+
+    charset-normalizer alone is unsure on short samples (a few Chinese company names among ASCII): it may
+    say Big5 or Shift-JIS for GB2312 text. The shape of the non-ASCII runs decides first: Chinese in GB18030
+    is pairs of high bytes; Western text in cp1252 is mostly single accented letters between ASCII ones.
+    """
+    from charset_normalizer import from_bytes
+
+    runs = _HIGH_RUNS.findall(sample)
+    double_byte = bool(runs) and sum(1 for r in runs if len(r) % 2 == 0) >= 0.8 * len(runs)
+    if double_byte and _decodes(sample, "gb18030"):
+        guesses = [m.encoding for m in from_bytes(sample[:65536])]
+        if "gb18030" in guesses or not guesses:
+            return "gb18030"
+        if "big5" in guesses:
+            return "big5"
+        return guesses[0] if guesses[0] in _CJK_CODECS else "gb18030"
+    long_runs = bool(runs) and sum(len(r) for r in runs) / len(runs) >= 3
+    if long_runs or not _decodes(sample, "cp1252"):
+        # Whole words of high bytes: Cyrillic, Greek, ... in their own code page.
+        best = from_bytes(sample[:65536]).best()
+        if best is not None and best.encoding not in ("utf_8", "ascii"):
+            return best.encoding
+    return "cp1252"
+
+
+def _detect_encoding(fileobj: BinaryIO, head: bytes) -> tuple[str, bool]:
+    """The text encoding, and whether every byte of the file is known to decode with it."""
+    if head.startswith(codecs.BOM_UTF8):
+        offset = _first_non_utf8_offset(fileobj)
+        return "utf-8-sig", offset is None
+    if head.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        return "utf-32", False
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16", False  # Excel's "Unicode Text" export
+    even, odd = head[0:2048:2], head[1:2048:2]
+    if len(head) >= 4 and odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le", False
+    if len(head) >= 4 and even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be", False
+    offset = _first_non_utf8_offset(fileobj)
+    if offset is None:
+        return "utf-8", True
+    # Sample from the start of the line holding the first non-UTF-8 byte: "\n" is never part of a
+    # multi-byte character in these code pages, so the sample starts on a character.
+    start = max(0, offset - 4096)
+    fileobj.seek(start)
+    sample = fileobj.read(_SAMPLE_BYTES)
+    if start:
+        cut = sample.find(b"\n")
+        sample = sample[cut + 1 :] if 0 <= cut < offset - start else sample
+    if len(sample) == _SAMPLE_BYTES and b"\n" in sample:
+        sample = sample[: sample.rfind(b"\n") + 1]
+    return _legacy_encoding(sample), False
+
+
+def _iter_text_lines(fileobj: BinaryIO, encoding: str) -> Iterator[str]:
+    """Decoded lines with their endings, for csv.reader; splits on line feeds only (as newline='' does)."""
+    fileobj.seek(0)
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    pending = ""
+    separator: str | None = None
+    while True:
+        chunk = fileobj.read(_CHUNK)
+        text = decoder.decode(chunk, final=not chunk)
+        if separator is None and (text or not chunk):
+            probe = pending + text
+            # Old Mac exports end lines with a bare carriage return.
+            separator = "\r" if "\n" not in probe and "\r" in probe.rstrip("\r") else "\n"
+        pending += text
+        if separator is not None and separator in pending:
+            parts = pending.split(separator)
+            pending = parts.pop()
+            for part in parts:
+                yield part + separator
+        if not chunk:
+            break
+    if pending:
+        yield pending
+
+
+def _pick_delimiter(lines: list[str], limits: ReadLimits) -> str:
+    """The delimiter under which the sample has the best header row, else the most regular one."""
+    best: tuple | None = None
+    best_delimiter = ","
+    for delimiter in _DELIMITERS:
+        try:
+            records = list(islice(csv.reader(lines, delimiter=delimiter), 200))
+        except csv.Error:
+            continue
+        counts = [len(r) for r in records if any(c.strip() for c in r)]
+        if not counts:
+            continue
+        modal = max(set(counts), key=counts.count)
+        regular = counts.count(modal) if modal > 1 else 0
+        scan = _scan_header(
+            ((i, r) for i, r in enumerate(records[: limits.header_search_rows], start=1)), limits
+        )
+        header_fields = len(scan.header.fields) if scan.header else 0
+        score = (header_fields, regular, modal)
+        if best is None or score > best:
+            best, best_delimiter = score, delimiter
+    return best_delimiter
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Cell values
+
+
+def _non_text(value: object) -> tuple[str, str]:
+    """A typed cell as text, and what type it was, for the officer ("number", "date")."""
+    if value.__class__ is bool:
+        return ("TRUE" if value else "FALSE"), "TRUE/FALSE value"
+    if isinstance(value, float):
+        if value.is_integer() and abs(value) < 1e16:
+            return str(int(value)), "number"
+        return format(value, ".15g"), "number"  # 15 digits: what a spreadsheet shows, not 0.30000000000000004
+    if isinstance(value, int):
+        return str(value), "number"
+    if isinstance(value, dt.datetime):
+        if value.time() == dt.time(0, 0):
+            return value.date().isoformat(), "date"
+        return value.isoformat(timespec="seconds"), "date"
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat(), "date"
+    if isinstance(value, dt.timedelta):
+        return str(value), "duration"
+    return str(value).strip(), "value"
+
+
+_NUMBER_OR_DATE_TEXT = re.compile(
+    r"[-+]?(\d{1,3}([,.' ]\d{3})*|\d+)([.,]\d+)?([eE][-+]?\d+)?%?|\d{1,4}[-./]\d{1,2}[-./]\d{1,4}"
+)
+
+
+def _cell_as_text(value: object) -> str:
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return value.strip()
+    return _non_text(value)[0]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Header detection
+
+
+@dataclass(slots=True)
+class _Column:
+    index: int  # position in the row list
+    key: str  # Field value
+    header: str  # as written, whitespace tidied
+    is_company: bool
+
+
+@dataclass(slots=True)
+class _Header:
+    row: int
+    kind: str  # SHEET_BOM | SHEET_CHAIN
+    columns: list[_Column]
+    fields: dict[str, str]  # Field value -> header as written
+    duplicates: list[tuple[int, str, str, str, int]]  # (index, header, key, first header, its index)
+
+
+@dataclass(slots=True)
+class _HeaderScan:
+    header: _Header | None
+    found: list[str]  # the header-like texts of the likeliest row, for the message when there is no header
+    found_row: int | None
+    too_wide: tuple[int, int] | None = None  # (row, width) when a row in the window is over the limit
+
+
+def _row_fields(cells: list) -> list[tuple[int, Field, str]]:
+    mapped = []
+    for index, cell in enumerate(cells):
+        text = _cell_as_text(cell)
+        if text:
+            fld = _field_for_header(text)
+            if fld is not None:
+                mapped.append((index, fld, " ".join(text.split())))
+    return mapped
+
+
+def _make_header(row: int, mapped: list[tuple[int, Field, str]]) -> _Header:
+    columns: list[_Column] = []
+    fields: dict[str, str] = {}
+    first_index: dict[str, int] = {}
+    duplicates = []
+    for index, fld, header in mapped:
+        key = str(fld)
+        if key in fields:
+            duplicates.append((index, header, key, fields[key], first_index[key]))
+            continue
+        fields[key] = header
+        first_index[key] = index
+        columns.append(_Column(index, key, header, key in _COMPANY_FIELDS))
+    keys = set(fields)
+    is_chain = (
+        str(Field.CONTRACTOR) in keys
+        and str(Field.SUBCONTRACTOR) in keys
+        and not keys & {str(Field.MANUFACTURER), str(Field.SUPPLIER)}
+    )
+    return _Header(row, SHEET_CHAIN if is_chain else SHEET_BOM, columns, fields, duplicates)
+
+
+def _scan_header(rows: Iterable[tuple[int, list]], limits: ReadLimits) -> _HeaderScan:
+    """Finds the header row among the first rows: the first with a company column and one more known column.
+
+    A title block above it ("Bill of Materials - Bid 2024/17", "Supplier: ACME") does not qualify: titles
+    are not exact header names and labels end with a colon. If no row qualifies, a row made only of known
+    headers with a company column among them (a one-column list of manufacturers) is taken instead.
+    """
+    fallback: tuple[int, list] | None = None
+    likeliest: tuple[tuple[int, int], int, list[str]] | None = None
+    seen = 0
+    for rownum, cells in rows:
+        texts = [t for t in (_cell_as_text(c) for c in cells) if t]
+        if not texts and seen == 0:
+            continue  # the window starts at the first row with anything in it
+        seen += 1
+        if seen > limits.header_search_rows:
+            break
+        if len(cells) > limits.max_columns and any(_cell_as_text(c) for c in cells[limits.max_columns :]):
+            return _HeaderScan(None, [], None, too_wide=(rownum, len(cells)))
+        mapped = _row_fields(cells)
+        keys = {str(fld) for _, fld, _ in mapped}
+        has_party = bool(keys & _PARTY_KEYS)
+        if has_party and len(keys) >= 2:
+            return _HeaderScan(_make_header(rownum, mapped), [], None)
+        if fallback is None and has_party and len(mapped) == len(texts):
+            fallback = (rownum, mapped)
+        strength = (len(keys), len(texts))
+        if texts and (likeliest is None or strength > likeliest[0]):
+            likeliest = (strength, rownum, [" ".join(t.split())[:40] for t in texts[:12]])
+    if fallback is not None:
+        return _HeaderScan(_make_header(*fallback), [], None)
+    if likeliest is None:
+        return _HeaderScan(None, [], None)
+    return _HeaderScan(None, likeliest[2], likeliest[1])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Sources: calamine (xlsx, xlsm, xlsb, xls, ods), openpyxl (fallback for xlsx), csv
+
+
+@dataclass(slots=True)
+class _OpenSheet:
+    """A loaded sheet: rows come as lists whose item i is column `col_offset + i` (0-based)."""
+
+    first_row: int  # 1-based number of the first row the iterator can give
+    col_offset: int
+    merges: list[tuple[tuple[int, int], tuple[int, int]]]  # 0-based (row, col) corners, whole sheet
+    rows_from: Callable[[int], Iterator[tuple[int, list]]]  # rows numbered >= n, in order
+    check_width: bool  # rows can be wider than the limit (CSV, openpyxl): check each one
+
+
+@dataclass(slots=True)
+class _SheetHandle:
+    name: str
+    hidden: bool
+    skip_reason: str = ""
+
+
+_DAMAGED = "the workbook cannot be read: it may be damaged ({detail}). " + _RESAVE_HINT
+
+
+def _reader_failed(exc: BaseException, filename: str, sheet: str = "") -> BomReadError:
+    if isinstance(exc, python_calamine.PasswordError):
+        return BomReadError(_ENCRYPTED_MESSAGE, location=Location(filename, sheet))
+    detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    return BomReadError(_DAMAGED.format(detail=detail), location=Location(filename, sheet))
+
+
+def _is_reader_panic(exc: BaseException) -> bool:
+    # A Rust panic inside calamine reaches Python as pyo3's PanicException, a BaseException: a damaged
+    # file must not take the worker down with it.
+    return type(exc).__name__ == "PanicException"
+
+
+def _guarded(call: Callable, filename: str, sheet: str = ""):
+    """Runs a reader call, turning any failure of a third-party reader into BomReadError."""
+    try:
+        return call()
+    except BomReadError:
+        raise
+    except BaseException as exc:
+        if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+            raise
+        raise _reader_failed(exc, filename, sheet) from exc
+
+
+class _CalamineBook:
+    # Loaded sheets are kept while they are small in total, so classifying the sheets and then reading
+    # them parses each sheet once; a big workbook is parsed again per sheet instead of held whole.
+    _CACHE_CELLS = 3_000_000
+
+    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits):
+        self.filename = filename
+        self.limits = limits
+        fileobj.seek(0)
+        self._book = python_calamine.CalamineWorkbook.from_filelike(fileobj)
+        self._cache: dict[str, python_calamine.CalamineSheet] = {}
+        self.sheets = []
+        for meta in self._book.sheets_metadata:
+            hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
+            reason = ""
+            if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                reason = f"not a worksheet ({str(meta.typ).split('.')[-1]})"
+            self.sheets.append(_SheetHandle(meta.name, hidden, reason))
+
+    def _load(self, name: str) -> python_calamine.CalamineSheet:
+        sheet = self._cache.get(name)
+        if sheet is None:
+            sheet = self._book.get_sheet_by_name(name)
+            cells = sheet.height * sheet.width
+            if sum(s.height * s.width for s in self._cache.values()) + cells > self._CACHE_CELLS:
+                self._cache.clear()
+            self._cache[name] = sheet
+        return sheet
+
+    def open(self, handle: _SheetHandle) -> _OpenSheet | None:
+        sheet = self._load(handle.name)
+        start = sheet.start
+        if start is None or sheet.height == 0:
+            return None
+        if sheet.width > self.limits.max_columns:
+            end = sheet.end or start
+            raise BomReadError(
+                f"the sheet is {sheet.width} columns wide (up to column {_column_letter(end[1])}); the limit "
+                f"is {self.limits.max_columns}. Delete the unused columns and upload the file again.",
+                location=Location(self.filename, handle.name),
+            )
+        first_row = start[0] + 1
+
+        def rows_from(n: int) -> Iterator[tuple[int, list]]:
+            # calamine's iter_rows pads the rows above the used range with empty rows (so row i of the
+            # iterator is spreadsheet row i + 1) but starts each row at the used range's first column.
+            skip = max(n, first_row) - 1
+            return enumerate(islice(sheet.iter_rows(), skip, None), start=skip + 1)
+
+        return _OpenSheet(first_row, start[1], sheet.merged_cell_ranges or [], rows_from, check_width=False)
+
+    def close(self) -> None:
+        self._cache.clear()
+        self._book.close()
+
+
+class _OpenpyxlBook:
+    """Fallback for xlsx files calamine refuses (unusual part names or XML from some generators).
+
+    openpyxl is about six times slower but streams in read-only mode, reads cached formula values with
+    data_only=True and, like calamine, never runs macros. Merged ranges are not available in read-only mode,
+    so nothing is filled down here.
+    """
+
+    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits):
+        import openpyxl
+
+        self.filename = filename
+        self.limits = limits
+        fileobj.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            self._book = openpyxl.load_workbook(fileobj, read_only=True, data_only=True, keep_links=False)
+        self.sheets = []
+        for name in self._book.sheetnames:
+            sheet = self._book[name]
+            reason = "" if hasattr(sheet, "iter_rows") else "not a worksheet (chart)"
+            hidden = getattr(sheet, "sheet_state", "visible") != "visible"
+            self.sheets.append(_SheetHandle(name, hidden, reason))
+
+    def open(self, handle: _SheetHandle) -> _OpenSheet | None:
+        sheet = self._book[handle.name]
+
+        def rows_from(n: int) -> Iterator[tuple[int, list]]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                yield from enumerate(sheet.iter_rows(min_row=max(n, 1), values_only=True), start=max(n, 1))
+
+        return _OpenSheet(1, 0, [], rows_from, check_width=True)
+
+    def close(self) -> None:
+        self._book.close()
+
+
+class _CsvBook:
+    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits, head: bytes):
+        self.filename = filename
+        self.limits = limits
+        self._fileobj = fileobj
+        self.encoding, self.verified = _detect_encoding(fileobj, head)
+        sample_lines = list(islice(_iter_text_lines(fileobj, self.encoding), 400))
+        sample = "".join(sample_lines[:50])
+        if _CONTROL.search(sample) and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
+            raise _not_a_spreadsheet("binary data, not text", filename)
+        self._skip_sep_line = False
+        first = sample_lines[0].strip() if sample_lines else ""
+        if len(first) == 5 and first.lower().startswith("sep="):
+            # Excel's "sep=;" hint line: Excel hides it, so it is not counted as a row either.
+            self.delimiter = first[4]
+            self._skip_sep_line = True
+        else:
+            self.delimiter = _pick_delimiter(sample_lines, limits)
+        self.sheets = [_SheetHandle("", False)]
+
+    def open(self, handle: _SheetHandle) -> _OpenSheet | None:
+        def rows_from(n: int) -> Iterator[tuple[int, list]]:
+            lines = _iter_text_lines(self._fileobj, self.encoding)
+            if self._skip_sep_line:
+                next(lines, None)
+            reader = csv.reader(lines, delimiter=self.delimiter)
+            number = 0
+            try:
+                for number, record in enumerate(reader, start=1):  # noqa: B007 - used after the loop
+                    if number >= n:
+                        yield number, record
+            except csv.Error as exc:
+                raise BomReadError(
+                    f"the text cannot be read as CSV after this row ({exc}); check for an unclosed quote",
+                    location=Location(self.filename, "", number + 1),
+                ) from exc
+
+        return _OpenSheet(1, 0, [], rows_from, check_width=True)
+
+    def close(self) -> None:
+        pass
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The workbook: sniff, check, open, classify sheets
+
+
+@dataclass(slots=True)
+class _Plan:
+    info: SheetInfo
+    handle: _SheetHandle
+    header: _Header | None
+
+
+class _Workbook:
+    def __init__(self, fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None):
+        self.filename = filename
+        self.limits = limits or ReadLimits()
+        self.errors: list[RowError] = []
+        self._fileobj, size = _seekable_within_limit(fileobj, filename, self.limits)
+        kind = self._sniff(size)
+        if kind == "csv":
+            self._book = _guarded(
+                lambda: _CsvBook(self._fileobj, filename, self.limits, self._head), filename
+            )
+            self.plans = _guarded(self._classify_all, filename)
+        else:
+            self._open_workbook(kind)
+        if not any(p.info.kind != SHEET_SKIPPED or "; found: " in p.info.reason for p in self.plans):
+            raise BomReadError(
+                "the file holds no data: " + ("every sheet is empty" if self.plans else "it has no sheets")
+                + ". Check that this is the BOM you meant to upload.",
+                location=Location(filename),
+            )
+
+    def _sniff(self, size: int) -> str:
+        fileobj, filename = self._fileobj, self.filename
+        if size == 0:
+            raise BomReadError(
+                "the file is empty (0 bytes). Upload the BOM again.", location=Location(filename)
+            )
+        fileobj.seek(0)
+        head = fileobj.read(8192)
+        if not isinstance(head, bytes):
+            raise TypeError("BomReader needs a file opened in binary mode")
+        self._head = head
+        if head.startswith(_ZIP_MAGICS):
+            return _check_zip(fileobj, filename, self.limits)
+        if head.startswith(_OLE_MAGIC):
+            _check_ole(fileobj, size, filename)
+            return "xls"
+        what = _sniff_known_non_spreadsheet(head)
+        if what is not None:
+            raise _not_a_spreadsheet(what, filename)
+        utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head)
+        if b"\x00" in head and not utf16:
+            raise _not_a_spreadsheet("binary data, not text", filename)
+        return "csv"
+
+    def _open_workbook(self, kind: str) -> None:
+        try:
+            self._book = _CalamineBook(self._fileobj, self.filename, self.limits)
+            self.plans = self._classify_all()
+            return
+        except BomReadError:
+            raise
+        except BaseException as exc:
+            if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+                raise
+            failure = exc
+        if kind == "xlsx" and not isinstance(failure, python_calamine.PasswordError):
+            # calamine refuses some xlsx that Excel opens (odd part names, generators' quirks); openpyxl
+            # reads most of those, slower. Its own error is not shown: calamine's says more.
+            try:
+                self._book = _OpenpyxlBook(self._fileobj, self.filename, self.limits)
+                self.errors = []
+                self.plans = self._classify_all()
+                return
+            except BomReadError:
+                raise
+            except Exception:  # noqa: S110
+                pass
+        raise _reader_failed(failure, self.filename) from failure
+
+    def _classify_all(self) -> list[_Plan]:
+        return [self._classify(handle) for handle in self._book.sheets]
+
+    def _classify(self, handle: _SheetHandle) -> _Plan:
+        if handle.skip_reason:
+            info = SheetInfo(handle.name, SHEET_SKIPPED, reason=handle.skip_reason, hidden=handle.hidden)
+            return _Plan(info, handle, None)
+        opened = self._book.open(handle)
+        if opened is None:
+            return _Plan(SheetInfo(handle.name, SHEET_SKIPPED, reason="empty sheet", hidden=handle.hidden),
+                         handle, None)
+        scan = _scan_header(opened.rows_from(opened.first_row), self.limits)
+        if scan.too_wide is not None:
+            raise BomReadError(
+                f"row {scan.too_wide[0]} has {scan.too_wide[1]} columns; the limit is "
+                f"{self.limits.max_columns}. Delete the unused columns and upload the file again.",
+                location=Location(self.filename, handle.name, scan.too_wide[0]),
+            )
+        header = scan.header
+        if header is None:
+            if scan.found_row is None:
+                reason = "empty sheet"
+            else:
+                reason = (
+                    f"no header row with a Manufacturer, Supplier or Subcontractor column in the first "
+                    f"{self.limits.header_search_rows} rows; found: {', '.join(scan.found)} "
+                    f"(row {scan.found_row})"
+                )
+            return _Plan(SheetInfo(handle.name, SHEET_SKIPPED, reason=reason, hidden=handle.hidden), handle,
+                         None)
+        shift = opened.col_offset
+        for index, written, key, first, first_index in header.duplicates:
+            self.errors.append(RowError(
+                Location(self.filename, handle.name, header.row, written),
+                f"column {_column_letter(index + shift)} also looks like {_FIELD_LABEL[Field(key)]}; "
+                f"the first such column, {first} (column {_column_letter(first_index + shift)}), is read "
+                "and this one is not. Rename or remove one of them if that is wrong.",
+            ))
+        info = SheetInfo(handle.name, header.kind, header.row, dict(header.fields), hidden=handle.hidden)
+        return _Plan(info, handle, header)
+
+    @property
+    def sheets(self) -> list[SheetInfo]:
+        return [plan.info for plan in self.plans]
+
+    def no_header_message(self, wanted: str) -> str:
+        found = [
+            f"{p.info.name}: {p.info.reason.split('; found: ', 1)[1]}" if p.info.name
+            else p.info.reason.split("; found: ", 1)[1]
+            for p in self.plans
+            if "; found: " in p.info.reason
+        ]
+        where = "any sheet" if len(self.plans) > 1 or self.plans[0].info.name else "the file"
+        return (
+            f"no header row with {wanted} in the first {self.limits.header_search_rows} rows of {where}; "
+            f"found: {'; '.join(found) or 'nothing that looks like a header'}. "
+        )
+
+    def read(self, plan: _Plan) -> Iterator[tuple[int, list]]:
+        """The sheet's rows after its header, with merged company cells filled down."""
+        opened = _guarded(lambda: self._book.open(plan.handle), self.filename, plan.info.name)
+        if opened is None or plan.header is None:
+            return iter(())
+        rows = opened.rows_from(plan.header.row + 1)
+        if opened.check_width:
+            rows = self._width_checked(rows, plan.info.name)
+        fills = _merge_fills(opened, plan.header)
+        return _filled(rows, fills) if fills else rows
+
+    def _width_checked(self, rows: Iterator[tuple[int, list]], sheet: str) -> Iterator[tuple[int, list]]:
+        limit = self.limits.max_columns
+        for rownum, cells in rows:
+            if len(cells) > limit and any(_cell_as_text(c) for c in cells[limit:]):
+                raise BomReadError(
+                    f"the row has {len(cells)} columns; the limit is {limit}. Delete the unused columns and "
+                    "upload the file again.",
+                    location=Location(self.filename, sheet, rownum),
+                )
+            yield rownum, cells
+
+    def close(self) -> None:
+        self._book.close()
+
+
+def _looks_utf16(head: bytes) -> bool:
+    even, odd = head[0:2048:2], head[1:2048:2]
+    return len(head) >= 4 and (
+        (odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even))
+        or (even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd))
+    )
+
+
+def _seekable_within_limit(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> tuple[BinaryIO, int]:
+    too_big = "the file is {size}; the limit is {limit}. Split the BOM into smaller files and upload each."
+    seekable = getattr(fileobj, "seekable", None)
+    if seekable is not None and seekable():
+        fileobj.seek(0, io.SEEK_END)
+        size = fileobj.tell()
+        fileobj.seek(0)
+        if size > limits.max_file_bytes:
+            raise BomReadError(
+                too_big.format(size=_size(size), limit=_size(limits.max_file_bytes)),
+                location=Location(filename),
+            )
+        return fileobj, size
+    # A stream (a socket, a pipe): spool it, stopping at the limit rather than reading it all first.
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 - lives with the reader
+    copied = 0
+    limit = _size(limits.max_file_bytes)
+    while chunk := fileobj.read(_CHUNK):
+        copied += len(chunk)
+        if copied > limits.max_file_bytes:
+            spool.close()
+            raise BomReadError(
+                too_big.format(size="over " + limit, limit=limit),
+                location=Location(filename),
+            )
+        spool.write(chunk)
+    spool.seek(0)
+    return spool, copied  # type: ignore[return-value]
+
+
+def _merge_fills(opened: _OpenSheet, header: _Header) -> dict[int, list[tuple[int, int, int]]]:
+    """Row number -> (target index, source index, last row) for merged ranges that cover company cells."""
+    if not opened.merges:
+        return {}
+    company = {c.index for c in header.columns if c.is_company}
+    fills: dict[int, list[tuple[int, int, int]]] = {}
+    for (r0, c0), (r1, c1) in opened.merges:
+        first, last = r0 + 1, r1 + 1
+        source = c0 - opened.col_offset
+        if first <= header.row or source not in company:
+            continue
+        for target in range(c0 - opened.col_offset, c1 - opened.col_offset + 1):
+            if target in company:
+                fills.setdefault(first, []).append((target, source, last))
+    return fills
+
+
+def _filled(rows: Iterator[tuple[int, list]], fills: dict) -> Iterator[tuple[int, list]]:
+    active: list[tuple[int, object, int]] = []  # (target index, value, last row)
+    for rownum, cells in rows:
+        starting = fills.get(rownum)
+        if starting:
+            for target, source, last in starting:
+                value = cells[source] if source < len(cells) else ""
+                active.append((target, value, last))
+        if active:
+            active = [a for a in active if a[2] >= rownum]
+            cells = list(cells)
+            for target, value, _last in active:
+                if target < len(cells) and (cells[target] is None or cells[target] == ""):
+                    cells[target] = value
+        yield rownum, cells
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Public API
+
+
+class BomReader:
+    """Reads one uploaded BOM file. Opening it checks the whole file; rows() then streams the lines."""
+
+    def __init__(self, fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None = None):
+        self.filename = filename
+        self._workbook = _Workbook(fileobj, filename=filename, limits=limits)
+        self.limits = self._workbook.limits
+        self.sheets: list[SheetInfo] = self._workbook.sheets
+        self.rows_read = 0
+        self._row_errors: list[RowError] = []
+        self._chain_errors: list[RowError] = []
+        if not any(s.kind in (SHEET_BOM, SHEET_CHAIN) for s in self.sheets):
+            raise BomReadError(
+                self._workbook.no_header_message("a Manufacturer, Supplier or Subcontractor column")
+                + "Name the columns as in Manufacturer (or Mfr, Make, Brand, OEM), Supplier (or Vendor, "
+                "Distributor) or Subcontractor, and upload the file again.",
+                location=Location(filename),
+            )
+
+    @property
+    def errors(self) -> list[RowError]:
+        return self._workbook.errors + self._row_errors + self._chain_errors
+
+    def rows(self) -> Iterator[BomRow]:
+        """BOM lines of every BOM sheet in order; each call reads the file again from the top."""
+        self.rows_read = 0
+        self._row_errors = []
+        for plan in self._workbook.plans:
+            if plan.info.kind == SHEET_BOM:
+                yield from self._sheet_rows(plan)
+
+    def chain_edges(self) -> list[ChainEdge]:
+        self._chain_errors = []
+        edges: list[ChainEdge] = []
+        for plan in self._workbook.plans:
+            if plan.info.kind == SHEET_CHAIN:
+                edges += _chain_rows(self._workbook, plan, self._chain_errors)
+        return edges
+
+    def close(self) -> None:
+        self._workbook.close()
+
+    def __enter__(self) -> BomReader:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _sheet_rows(self, plan: _Plan) -> Iterator[BomRow]:
+        header = plan.header
+        assert header is not None
+        filename, sheet = self.filename, plan.info.name
+        columns = [(c.index, c.key, c.header, c.is_company) for c in header.columns]
+        headers = header.fields  # one dict shared by the sheet's rows: they all have the same headers
+        header_values = {key: text for key, text in header.fields.items()}
+        max_chars = self.limits.max_cell_chars
+        max_rows = self.limits.max_rows
+        errors = self._row_errors
+        book = self._workbook._book
+        text_checks = isinstance(book, _CsvBook)
+        check_decoding = text_checks and not book.verified
+        rows = self._workbook.read(plan)
+        try:
+            for rownum, cells in rows:
+                values: dict[str, str] = {}
+                width = len(cells)
+                for index, key, column, is_company in columns:
+                    if index >= width:
+                        continue
+                    value = cells[index]
+                    if value.__class__ is str:
+                        if not value:
+                            continue
+                        value = value.strip()
+                        if not value:
+                            continue
+                        if text_checks and is_company and _NUMBER_OR_DATE_TEXT.fullmatch(value):
+                            errors.append(RowError(
+                                Location(filename, sheet, rownum, column),
+                                f"column {column} holds a number or date, not a company name",
+                            ))
+                    elif value is None:
+                        continue
+                    else:
+                        value, what = _non_text(value)
+                        if not value:
+                            continue
+                        if is_company:
+                            errors.append(RowError(
+                                Location(filename, sheet, rownum, column),
+                                f"column {column} holds a {what}, not a company name",
+                            ))
+                    if len(value) > max_chars:
+                        errors.append(RowError(
+                            Location(filename, sheet, rownum, column),
+                            f"the cell is {len(value):,} characters long; only the first {max_chars:,} are "
+                            "read",
+                        ))
+                        value = value[:max_chars]
+                    if check_decoding and "\ufffd" in value:
+                        errors.append(RowError(
+                            Location(filename, sheet, rownum, column),
+                            f"some characters could not be read as {book.encoding} and show as \ufffd; save "
+                            "the file as CSV UTF-8 and upload it again",
+                        ))
+                    values[key] = value
+                if not values or values == header_values:  # blank, or the header repeated on a new page
+                    continue
+                self.rows_read += 1
+                if self.rows_read > max_rows:
+                    raise BomReadError(
+                        f"the file has more than {max_rows:,} data rows; this row is over the limit. Split "
+                        "the BOM into smaller files and upload each.",
+                        location=Location(filename, sheet, rownum),
+                    )
+                yield BomRow(filename, sheet, rownum, values, headers)
+        except BomReadError:
+            raise
+        except Exception as exc:
+            raise _reader_failed(exc, filename, sheet) from exc
+
+
+def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> list[ChainEdge]:
+    header = plan.header
+    assert header is not None
+    filename, sheet = workbook.filename, plan.info.name
+    max_chars = workbook.limits.max_cell_chars
+    contractor_key, sub_key = str(Field.CONTRACTOR), str(Field.SUBCONTRACTOR)
+    edges: list[ChainEdge] = []
+    try:
+        count = 0
+        for rownum, cells in workbook.read(plan):
+            values: dict[str, str] = {}
+            for column in header.columns:
+                if column.index >= len(cells):
+                    continue
+                raw = cells[column.index]
+                text = _cell_as_text(raw)
+                if not text:
+                    continue
+                if column.is_company and raw.__class__ is not str:
+                    errors.append(RowError(
+                        Location(filename, sheet, rownum, column.header),
+                        f"column {column.header} holds a {_non_text(raw)[1]}, not a company name",
+                    ))
+                if len(text) > max_chars:
+                    errors.append(RowError(
+                        Location(filename, sheet, rownum, column.header),
+                        f"the cell is {len(text):,} characters long; only the first {max_chars:,} are read",
+                    ))
+                    text = text[:max_chars]
+                values[column.key] = text
+            if not values or values == header.fields:
+                continue
+            count += 1
+            if count > workbook.limits.max_rows:
+                raise BomReadError(
+                    f"the declaration has more than {workbook.limits.max_rows:,} data rows; this row is over "
+                    "the limit. Split it into smaller files and upload each.",
+                    location=Location(filename, sheet, rownum),
+                )
+            contractor, subcontractor = values.get(contractor_key, ""), values.get(sub_key, "")
+            if not contractor or not subcontractor:
+                missing = header.fields[contractor_key] if not contractor else header.fields[sub_key]
+                errors.append(RowError(
+                    Location(filename, sheet, rownum, missing),
+                    f"column {missing} is empty, so this subcontracting line is not read",
+                ))
+                continue
+            edges.append(ChainEdge(
+                contractor=contractor,
+                subcontractor=subcontractor,
+                scope=values.get(str(Field.SCOPE), ""),
+                share=values.get(str(Field.SHARE), ""),
+                domain=values.get(str(Field.DOMAIN), ""),
+                location=Location(filename, sheet, rownum, header.fields[sub_key]),
+            ))
+    except BomReadError:
+        raise
+    except Exception as exc:
+        raise _reader_failed(exc, filename, sheet) from exc
+    return edges
+
+
+def read_declaration(
+    fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None = None
+) -> tuple[list[ChainEdge], list[RowError]]:
+    """Reads a separate subcontractor declaration (contractor -> subcontractor lines), in any format."""
+    workbook = _Workbook(fileobj, filename=filename, limits=limits)
+    try:
+        if not any(p.info.kind == SHEET_CHAIN for p in workbook.plans):
+            raise BomReadError(
+                workbook.no_header_message("both a Contractor and a Subcontractor column")
+                + "Name the columns Contractor (or Main Contractor, Tenderer, Bidder) and Subcontractor, and "
+                "upload the file again.",
+                location=Location(filename),
+            )
+        errors: list[RowError] = []
+        edges: list[ChainEdge] = []
+        for plan in workbook.plans:
+            if plan.info.kind == SHEET_CHAIN:
+                edges += _chain_rows(workbook, plan, errors)
+        return edges, workbook.errors + errors
+    finally:
+        workbook.close()
+
+
+def iter_table_rows(
+    fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None = None
+) -> Iterator[tuple[str, int, list[str]]]:
+    """Every non-empty row of every worksheet as (sheet, row number, cells as text), for tables that are not
+    BOMs (supplier lists). The same sniffing and safety checks apply; headers are left to the caller.
+    """
+    workbook = _Workbook(fileobj, filename=filename, limits=limits)
+    max_rows = workbook.limits.max_rows
+    count = 0
+    try:
+        for plan in workbook.plans:
+            if plan.handle.skip_reason:
+                continue
+            name = plan.info.name
+            opened = _guarded(lambda handle=plan.handle: workbook._book.open(handle), filename, name)
+            if opened is None:
+                continue
+            rows = opened.rows_from(opened.first_row)
+            if opened.check_width:
+                rows = workbook._width_checked(rows, name)
+            for rownum, cells in _guarded_iter(rows, filename, name):
+                texts = [_cell_as_text(cell) for cell in cells]
+                if not any(texts):
+                    continue
+                count += 1
+                if count > max_rows:
+                    raise BomReadError(
+                        f"the file has more than {max_rows:,} rows; this row is over the limit. Split it "
+                        "into smaller files and upload each.",
+                        location=Location(filename, name, rownum),
+                    )
+                yield name, rownum, texts
+    finally:
+        workbook.close()
+
+
+def _guarded_iter(rows: Iterator[tuple[int, list]], filename: str, sheet: str) -> Iterator[tuple[int, list]]:
+    try:
+        yield from rows
+    except BomReadError:
+        raise
+    except Exception as exc:
+        raise _reader_failed(exc, filename, sheet) from exc
+
+
+__all__ = [
+    "HEADER_ALIASES",
+    "SHEET_BOM",
+    "SHEET_CHAIN",
+    "SHEET_SKIPPED",
+    "BomReader",
+    "ReadLimits",
+    "SheetInfo",
+    "normalise_header",
+    "iter_table_rows",
+    "read_declaration",
+]

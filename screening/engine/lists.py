@@ -1,0 +1,248 @@
+"""Reads a supplier list file (CSV or XLSX: name, aliases, country, parent, relation, reason, source) into
+entities and relations, checking every row; the caller stores nothing when any row is rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .records import ListedEntity, ListedRelation, ListKind, Location, RelationKind, RowError
+
+COLUMNS = (
+    "name",
+    "aliases",
+    "country",
+    "parent",
+    "relation",
+    "divested",
+    "registration_number",
+    "lei",
+    "reason",
+    "source",
+)
+REQUIRED = ("name",)
+_HEADER_SYNONYMS = {
+    "entity": "name",
+    "company": "name",
+    "alias": "aliases",
+    "alt_names": "aliases",
+    "registration": "registration_number",
+    "registration_no": "registration_number",
+    "reg_no": "registration_number",
+    "relation_type": "relation",
+    "relationship": "relation",
+    "parent_company": "parent",
+    "owner": "parent",
+}
+_RELATIONS = {
+    "subsidiary_of": RelationKind.SUBSIDIARY_OF,
+    "subsidiary": RelationKind.SUBSIDIARY_OF,
+    "affiliate_of": RelationKind.AFFILIATE_OF,
+    "affiliate": RelationKind.AFFILIATE_OF,
+    "subcontracts_to": RelationKind.SUBCONTRACTS_TO,
+    "subcontractor": RelationKind.SUBCONTRACTS_TO,
+    "subcontractor_of": RelationKind.SUBCONTRACTS_TO,
+    # a former affiliate, kept on the list for review
+    "divested": RelationKind.AFFILIATE_OF,
+    "former_affiliate": RelationKind.AFFILIATE_OF,
+}
+_TRUE = {"yes", "y", "true", "1", "x", "divested"}
+_FALSE = {"", "no", "n", "false", "0"}
+_COUNTRY = re.compile(r"^[A-Z]{2}$")
+_LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
+ALIAS_SEPARATOR = "|"
+MAX_NAME_CHARS = 500
+
+
+def _header_key(text: str) -> str:
+    key = re.sub(r"[^a-z0-9]+", "_", str(text).strip().lower()).strip("_")
+    return _HEADER_SYNONYMS.get(key, key)
+
+
+@dataclass
+class ListEntry:
+    name: str
+    row: int
+    aliases: list[str] = field(default_factory=list)
+    country: str = ""
+    registration_number: str = ""
+    lei: str = ""
+    reason: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RelationEntry:
+    child: str
+    parent: str
+    kind: RelationKind
+    divested: bool
+    row: int
+
+
+@dataclass
+class ParsedList:
+    entries: list[ListEntry] = field(default_factory=list)
+    relations: list[RelationEntry] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.entries)
+
+    def listed(self, *, list_name: str, kind: ListKind, version: str) -> tuple[dict[str, ListedEntity], list]:
+        """The entries as the matcher sees them, keyed by name (for screening without a database)."""
+        entities = {
+            entry.name: ListedEntity(
+                key=f"{list_name}:{entry.name}",
+                name=entry.name,
+                list_name=list_name,
+                list_kind=kind,
+                list_version=version,
+                aliases=tuple(entry.aliases),
+                country=entry.country,
+                identifiers=tuple(i for i in (entry.registration_number, entry.lei) if i),
+                reason=entry.reason,
+                source=entry.source,
+            )
+            for entry in self.entries
+        }
+        relations = [
+            ListedRelation(
+                child=entities[rel.child].key, parent=entities[rel.parent].key, kind=rel.kind, divested=rel.divested
+            )
+            for rel in self.relations
+        ]
+        return {entity.key: entity for entity in entities.values()}, relations
+
+
+def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, sheet: str = "") -> ParsedList:
+    """Check every row of a list table (the first non-empty row is the header) and collect entries.
+
+    Rows with the same name are merged, so an entity can be given a second parent on a row of its own.
+    """
+    parsed = ParsedList()
+    columns: dict[str, int] | None = None
+    header_cells: list[str] = []
+    by_name: dict[str, ListEntry] = {}
+    pending_relations: list[tuple[str, str, str, str, int]] = []
+
+    def error(row: int | None, column: str, message: str) -> None:
+        parsed.errors.append(RowError(Location(filename, sheet, row, column), message))
+
+    for row_number, cells in rows:
+        cells = ["" if cell is None else str(cell).strip() for cell in cells]
+        if not any(cells):
+            continue
+        if columns is None:
+            header_cells = cells
+            columns = {}
+            for index, cell in enumerate(cells):
+                key = _header_key(cell)
+                if key in COLUMNS and key not in columns:
+                    columns[key] = index
+            missing = [name for name in REQUIRED if name not in columns]
+            if missing:
+                found = ", ".join(c for c in cells if c) or "nothing"
+                error(
+                    row_number,
+                    "",
+                    f"no '{missing[0]}' column in the header row (found: {found}). "
+                    f"The columns are: {', '.join(COLUMNS)}; only 'name' is required.",
+                )
+                return parsed
+            continue
+
+        def cell(key: str, cells=cells, columns=columns) -> str:
+            index = columns.get(key)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        name = cell("name")
+        if not name:
+            error(row_number, header_cells[columns["name"]], "the name is empty; every row needs the entity's name.")
+            continue
+        if len(name) > MAX_NAME_CHARS:
+            error(row_number, "name", f"the name is {len(name)} characters long; the limit is {MAX_NAME_CHARS}.")
+            continue
+        entry = by_name.get(name)
+        if entry is None:
+            entry = by_name[name] = ListEntry(name=name, row=row_number)
+            parsed.entries.append(entry)
+        for alias in cell("aliases").split(ALIAS_SEPARATOR):
+            alias = alias.strip()
+            if alias and alias != name and alias not in entry.aliases:
+                entry.aliases.append(alias)
+        country = cell("country").upper()
+        if country:
+            if not _COUNTRY.match(country):
+                error(
+                    row_number,
+                    "country",
+                    f"'{cell('country')}' is not a two-letter ISO 3166 country code (CN, US, DE...).",
+                )
+            else:
+                entry.country = entry.country or country
+        lei = cell("lei").upper()
+        if lei:
+            if not _LEI.match(lei):
+                error(row_number, "lei", f"'{cell('lei')}' is not a 20-character LEI.")
+            else:
+                entry.lei = entry.lei or lei
+        for key in ("registration_number", "reason", "source"):
+            value = cell(key)
+            if value and not getattr(entry, key):
+                setattr(entry, key, value)
+
+        parent, relation, divested = cell("parent"), cell("relation"), cell("divested")
+        if parent or relation:
+            pending_relations.append((name, parent, relation, divested, row_number))
+        elif divested.lower() not in _FALSE:
+            error(row_number, "divested", "'divested' is set but the row names no parent it was divested from.")
+
+    if columns is None:
+        error(
+            None, "", "the file is empty: it needs a header row with at least a 'name' column, then one row per entity."
+        )
+        return parsed
+
+    seen: set[tuple[str, str, RelationKind]] = set()
+    for child, parent, relation, divested, row_number in pending_relations:
+        if not parent:
+            error(
+                row_number, "parent", f"relation '{relation}' needs a parent: the name of another entity in this file."
+            )
+            continue
+        if parent not in by_name:
+            error(
+                row_number,
+                "parent",
+                f"parent '{parent}' is not an entity of this file; add a row for it or correct the name.",
+            )
+            continue
+        if parent == child:
+            error(row_number, "parent", "an entity cannot be its own parent.")
+            continue
+        key = _header_key(relation) if relation else "subsidiary_of"
+        if key not in _RELATIONS:
+            error(
+                row_number,
+                "relation",
+                f"unknown relation '{relation}'; use subsidiary_of, affiliate_of or subcontracts_to.",
+            )
+            continue
+        flag = divested.lower()
+        if flag not in _TRUE and flag not in _FALSE:
+            error(row_number, "divested", f"'{divested}' is not yes or no.")
+            continue
+        is_divested = flag in _TRUE or key in ("divested", "former_affiliate")
+        kind = _RELATIONS[key]
+        if (child, parent, kind) in seen:
+            continue
+        seen.add((child, parent, kind))
+        parsed.relations.append(RelationEntry(child, parent, kind, is_divested, row_number))
+
+    if not parsed.entries and not parsed.errors:
+        error(None, "", "the file has a header row but no entities.")
+    return parsed

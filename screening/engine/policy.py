@@ -1,0 +1,310 @@
+"""Turns what the matcher and the chain walk found about one company in one cell into findings, by small rules.
+
+Each rule has a code, a default severity per network domain, and a `check` that yields findings. A screening's
+`PolicyConfig` chooses which rules run, their severities per domain and the fuzzy review threshold; rules named
+in the site's settings join the built-in ones through `register_rule`.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+
+from .chains import Hit
+from .records import Finding, ListKind, Location, NetworkDomain, Severity, Verdict
+
+# Domains where an untrusted party is a review case (EU 5G Toolbox critical assets, Sweden's central functions).
+# In the others (NFVI/cloud, OSS/BSS, site, other) an untrusted vendor is only worth a low note.
+CRITICAL_DOMAINS = frozenset({NetworkDomain.CORE, NetworkDomain.MANAGEMENT, NetworkDomain.RAN, NetworkDomain.TRANSPORT})
+
+NO_DOMAIN = ""  # the key for "the line has no domain" in severity tables
+
+_DOMAIN_WORDS: dict[NetworkDomain, tuple[str, ...]] = {
+    NetworkDomain.CORE: ("core", "5gc", "epc", "ims", "packet core", "core network", "udm", "hss", "subscriber data"),
+    NetworkDomain.MANAGEMENT: (
+        "management",
+        "mano",
+        "nfv mano",
+        "oam",
+        "o&m",
+        "nms",
+        "ems",
+        "orchestration",
+        "management and orchestration",
+    ),
+    NetworkDomain.RAN: ("ran", "access", "radio", "radio access", "gnb", "enb", "baseband", "antenna", "access / ran"),
+    NetworkDomain.TRANSPORT: (
+        "transport",
+        "backhaul",
+        "fronthaul",
+        "midhaul",
+        "ip/mpls",
+        "mpls",
+        "dwdm",
+        "microwave",
+        "optical",
+        "ip",
+    ),
+    NetworkDomain.NFVI: ("nfvi", "cloud", "nfvi / cloud", "nfvi/cloud", "datacenter", "data centre", "data center"),
+    NetworkDomain.OSS_BSS: ("oss", "bss", "oss/bss", "oss / bss", "billing"),
+    NetworkDomain.SITE: ("site", "cctv", "security", "power", "site infrastructure", "civil works", "tower"),
+    NetworkDomain.OTHER: ("other", "misc", "miscellaneous", "general"),
+}
+_DOMAIN_LOOKUP = {word: domain for domain, words in _DOMAIN_WORDS.items() for word in (*words, domain.value)}
+
+
+def normalise_domain(text: str) -> NetworkDomain | None:
+    """Read a BOM's domain cell ("RAN", "5GC", "Backhaul", "OSS/BSS") as a network domain, or None."""
+    key = re.sub(r"\s+", " ", (text or "").strip().lower())
+    if not key:
+        return None
+    if key in _DOMAIN_LOOKUP:
+        return _DOMAIN_LOOKUP[key]
+    words = set(re.split(r"[^a-z0-9&]+", key))
+    for word in sorted(words):
+        if word in _DOMAIN_LOOKUP:
+            return _DOMAIN_LOOKUP[word]
+    return None
+
+
+@dataclass
+class PolicyConfig:
+    """How strict one screening is. Severity overrides: {rule code: {domain value or "": severity}}."""
+
+    review_threshold: float = 0.88
+    default_domain: str = ""  # the tender lot's domain, for lines without one
+    enabled_rules: tuple[str, ...] | None = None  # None: every registered rule
+    severities: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    trusted_in_force: bool = False
+
+    def severity(self, rule: Rule, domain: NetworkDomain | None) -> Severity:
+        overrides = self.severities.get(rule.code, {})
+        key = domain.value if domain else NO_DOMAIN
+        if key in overrides:
+            return Severity(overrides[key])
+        if "*" in overrides:
+            return Severity(overrides["*"])
+        return rule.default_severity(domain)
+
+    def as_dict(self) -> dict:
+        return {
+            "review_threshold": self.review_threshold,
+            "default_domain": self.default_domain,
+            "enabled_rules": list(self.enabled_rules) if self.enabled_rules is not None else None,
+            "severities": {code: dict(table) for code, table in self.severities.items()},
+            "trusted_in_force": self.trusted_in_force,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None) -> PolicyConfig:
+        data = dict(data or {})
+        rules = data.get("enabled_rules")
+        return cls(
+            review_threshold=float(data.get("review_threshold", cls.review_threshold)),
+            default_domain=data.get("default_domain") or "",
+            enabled_rules=tuple(rules) if rules is not None else None,
+            severities=data.get("severities") or {},
+            trusted_in_force=bool(data.get("trusted_in_force", False)),
+        )
+
+
+@dataclass
+class PartyContext:
+    """One company out of one cell, with everything found about it."""
+
+    location: Location
+    field: str
+    value: str  # the whole cell as written
+    party: str  # this company, as written in the cell
+    domain: NetworkDomain | None
+    hits: list[Hit]
+    flagged: bool = False  # an earlier rule already raised a restricted-vendor finding for this party
+
+    def restricted_hits(self) -> Iterator[Hit]:
+        return (hit for hit in self.hits if hit.entity.list_kind == ListKind.RESTRICTED)
+
+    def finding(self, rule: Rule, config: PolicyConfig, hit: Hit | None, explanation: str) -> Finding:
+        return Finding(
+            location=self.location,
+            field=self.field,
+            value=self.value,
+            party=self.party,
+            rule=rule.code,
+            severity=config.severity(rule, self.domain),
+            entity=hit.entity if hit else None,
+            score=round(hit.match.score, 4) if hit else None,
+            path=hit.path if hit else (self.party,),
+            explanation=explanation,
+            domain=self.domain.value if self.domain else "",
+        )
+
+
+class Rule(ABC):
+    """A screening rule. Subclasses set `code`, `title` and `check`, and may change `default_severity`."""
+
+    code: str = ""
+    title: str = ""
+    severity: Severity = Severity.MEDIUM
+
+    def default_severity(self, domain: NetworkDomain | None) -> Severity:
+        return self.severity
+
+    @abstractmethod
+    def check(self, context: PartyContext, config: PolicyConfig) -> Iterator[Finding]:
+        """Yield this rule's findings about one party; set `context.flagged` on a restricted-vendor finding."""
+
+
+RULES: dict[str, Rule] = {}
+
+
+def register_rule(rule_class: type[Rule]) -> type[Rule]:
+    """Add a rule to the registry (usable as a class decorator); a later rule with the same code replaces it."""
+    if not rule_class.code:
+        raise ValueError(f"{rule_class.__name__} has no code")
+    RULES[rule_class.code] = rule_class()
+    return rule_class
+
+
+def _chain_text(hit: Hit) -> str:
+    if not hit.through_chain:
+        return ""
+    return " Reached through the subcontractor chain " + " → ".join(hit.path) + "."
+
+
+def _ownership_text(hit: Hit) -> str:
+    if len(hit.ownership) < 2:
+        return ""
+    return " Owned by " + " → ".join(hit.ownership[1:]) + "."
+
+
+def _listed(hit: Hit) -> str:
+    entity = hit.entity
+    text = f"{entity.name} is on {entity.list_name} (version {entity.list_version})"
+    if entity.reason:
+        text += f": {entity.reason}"
+    return text + "."
+
+
+@register_rule
+class RestrictedEntityRule(Rule):
+    code = "restricted_entity"
+    title = "Restricted vendor in the line or its chain"
+
+    def default_severity(self, domain):
+        if domain in (NetworkDomain.CORE, NetworkDomain.MANAGEMENT):
+            return Severity.CRITICAL
+        return Severity.HIGH
+
+    def check(self, context, config):
+        for hit in context.restricted_hits():
+            if hit.match.confirmed and not hit.former_affiliate:
+                context.flagged = True
+                yield context.finding(
+                    self,
+                    config,
+                    hit,
+                    f"{hit.match.explanation}. {_listed(hit)}{_ownership_text(hit)}{_chain_text(hit)}",
+                )
+
+
+@register_rule
+class FormerAffiliateRule(Rule):
+    code = "divested_affiliate"
+    title = "Former affiliate of a restricted vendor (divested)"
+    severity = Severity.MEDIUM
+
+    def check(self, context, config):
+        for hit in context.restricted_hits():
+            if hit.match.confirmed and hit.former_affiliate:
+                context.flagged = True
+                yield context.finding(
+                    self,
+                    config,
+                    hit,
+                    f"{hit.match.explanation}. {_listed(hit)} It is listed as a divested former affiliate: "
+                    f"check the current ownership before deciding.{_chain_text(hit)}",
+                )
+
+
+@register_rule
+class PossibleMatchRule(Rule):
+    code = "possible_match"
+    title = "Possible match with a restricted vendor"
+    severity = Severity.MEDIUM
+
+    def check(self, context, config):
+        # A confirmed match already flags the cell; near misses on its sister companies would only be noise.
+        # Otherwise one finding names the closest entity and mentions the others.
+        if context.flagged:
+            return
+        possible = [
+            hit
+            for hit in context.restricted_hits()
+            if not hit.match.confirmed and hit.match.score >= config.review_threshold
+        ]
+        if not possible:
+            return
+        best = max(possible, key=lambda hit: (hit.match.score, -len(hit.path)))
+        others = sorted({hit.entity.name for hit in possible} - {best.entity.name})
+        also = f" Also close: {', '.join(others[:5])}{' …' if len(others) > 5 else ''}." if others else ""
+        context.flagged = True
+        yield context.finding(
+            self,
+            config,
+            best,
+            f"Possible match (score {best.match.score:.2f}): {best.match.explanation}. "
+            f"{_listed(best)}{_chain_text(best)}{also}",
+        )
+
+
+@register_rule
+class UntrustedPartyRule(Rule):
+    code = "untrusted_party"
+    title = "Party on no trusted list"
+
+    def default_severity(self, domain):
+        if domain is None or domain in CRITICAL_DOMAINS:
+            return Severity.MEDIUM
+        return Severity.LOW
+
+    def check(self, context, config):
+        if not config.trusted_in_force or context.flagged:
+            return
+        direct_trusted = [
+            hit for hit in context.hits if hit.entity.list_kind == ListKind.TRUSTED and not hit.through_chain
+        ]
+        if any(hit.match.confirmed for hit in direct_trusted):
+            return
+        explanation = f"{context.party} is on none of the trusted lists in force."
+        if direct_trusted:
+            best = direct_trusted[0]
+            explanation += (
+                f" Closest trusted entry: {best.entity.name} on {best.entity.list_name} "
+                f"(score {best.match.score:.2f}); confirm it is the same company."
+            )
+        yield context.finding(self, config, None, explanation)
+
+
+def active_rules(config: PolicyConfig) -> list[Rule]:
+    if config.enabled_rules is None:
+        return list(RULES.values())
+    return [RULES[code] for code in config.enabled_rules if code in RULES]
+
+
+def evaluate(context: PartyContext, config: PolicyConfig, rules: Iterable[Rule]) -> list[Finding]:
+    findings: list[Finding] = []
+    for rule in rules:
+        findings.extend(rule.check(context, config))
+    return findings
+
+
+def verdict(counts: Mapping[str, int] | Counter) -> Verdict:
+    """fail on any critical or high finding, review on any medium, pass otherwise."""
+    if counts.get(Severity.CRITICAL, 0) or counts.get(Severity.HIGH, 0):
+        return Verdict.FAIL
+    if counts.get(Severity.MEDIUM, 0):
+        return Verdict.REVIEW
+    return Verdict.PASS

@@ -1,0 +1,160 @@
+"""One screening's engine: the lists in force, indexed once, screen BOM rows and declared chains into findings.
+
+Matching costs per distinct company name, not per row: names are matched in batches and remembered, and rules
+run once per (company, column, domain) with the result copied to every row that names it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Protocol
+
+from .chains import ChainGraph, ChainResolver
+from .matcher import EntityIndex
+from .names import split_parties
+from .policy import PartyContext, PolicyConfig, active_rules, evaluate, normalise_domain
+from .records import (
+    PARTY_FIELDS,
+    BomRow,
+    ChainEdge,
+    Field,
+    Finding,
+    ListedEntity,
+    ListedRelation,
+    ListKind,
+    Location,
+    Match,
+    NetworkDomain,
+)
+
+BATCH_ROWS = 5_000
+
+
+@dataclass
+class ListSet:
+    """The list versions a screening runs against."""
+
+    entities: dict[str, ListedEntity]
+    relations: list[ListedRelation] = field(default_factory=list)
+    lists: list[dict] = field(default_factory=list)  # {"name", "kind", "version"} per list version
+
+    @property
+    def trusted_in_force(self) -> bool:
+        return any(item["kind"] == ListKind.TRUSTED for item in self.lists)
+
+
+class MatchStore(Protocol):
+    """Somewhere to keep match results between screenings against the same list versions."""
+
+    def get_many(self, names: list[str]) -> dict[str, list[Match]]: ...
+
+    def set_many(self, matches: Mapping[str, list[Match]]) -> None: ...
+
+
+class Screener:
+    def __init__(
+        self,
+        lists: ListSet,
+        *,
+        config: PolicyConfig,
+        declared: Iterable[ChainEdge] = (),
+        index: EntityIndex | None = None,
+        match_store: MatchStore | None = None,
+    ):
+        self.lists = lists
+        self.config = config
+        self.index = index or EntityIndex(lists.entities.values(), review_threshold=config.review_threshold)
+        self.graph = ChainGraph(entities=lists.entities, relations=lists.relations, declared=declared)
+        self.resolver = ChainResolver(self.graph, self._matches_for)
+        self.rules = active_rules(config)
+        self.match_store = match_store
+        self._matches: dict[str, list[Match]] = {}
+        self._verdicts: dict[tuple[str, str, NetworkDomain | None], list[Finding]] = {}
+        self._default_domain = normalise_domain(config.default_domain)
+
+    # -- matching, once per distinct name
+
+    def prefetch(self, names: Iterable[str]) -> None:
+        unknown = list({name for name in names if name not in self._matches})
+        if not unknown:
+            return
+        if self.match_store is not None:
+            stored = self.match_store.get_many(unknown)
+            self._matches.update(stored)
+            unknown = [name for name in unknown if name not in stored]
+        if unknown:
+            fresh = self.index.match_many(unknown)
+            fresh = {name: fresh.get(name, []) for name in unknown}
+            self._matches.update(fresh)
+            if self.match_store is not None:
+                self.match_store.set_many(fresh)
+
+    def _matches_for(self, name: str) -> list[Match]:
+        if name not in self._matches:
+            self.prefetch([name])
+        return self._matches[name]
+
+    # -- screening
+
+    def screen_rows(self, rows: Iterable[BomRow]) -> Iterator[Finding]:
+        """Findings for BOM rows, in row order; rows are consumed in batches so memory stays flat."""
+        iterator = iter(rows)
+        while batch := list(islice(iterator, BATCH_ROWS)):
+            self.prefetch(
+                party
+                for row in batch
+                for name in PARTY_FIELDS
+                if (cell := row.values.get(name))
+                for party in split_parties(cell)
+            )
+            for row in batch:
+                yield from self.screen_row(row)
+
+    def screen_row(self, row: BomRow) -> Iterator[Finding]:
+        domain = normalise_domain(row.get(Field.DOMAIN)) or self._default_domain
+        for name in PARTY_FIELDS:
+            cell = row.values.get(name)
+            if not cell:
+                continue
+            location = Location(row.file, row.sheet, row.row, row.headers.get(name, str(name)))
+            for party in split_parties(cell):
+                for template in self._party_findings(party, str(name), domain):
+                    yield dataclasses.replace(template, location=location, value=cell)
+
+    def _party_findings(self, party: str, field_name: str, domain: NetworkDomain | None) -> list[Finding]:
+        key = (party, field_name, domain)
+        if key not in self._verdicts:
+            context = PartyContext(
+                location=Location(""),
+                field=field_name,
+                value=party,
+                party=party,
+                domain=domain,
+                hits=self.resolver.hits(party),
+            )
+            self._verdicts[key] = evaluate(context, self.config, self.rules)
+        return self._verdicts[key]
+
+    def screen_declaration(self, edges: Iterable[ChainEdge]) -> Iterator[Finding]:
+        """Findings for each declared subcontractor, with the path from the top contractor (the bidder)."""
+        for edge in edges:
+            if not edge.subcontractor.strip():
+                continue
+            domain = normalise_domain(edge.domain) or self._default_domain
+            above = self.graph.path_from_root(edge.contractor)
+            location = edge.location or Location("")
+            for party in split_parties(edge.subcontractor):
+                context = PartyContext(
+                    location=location,
+                    field=Field.SUBCONTRACTOR.value,
+                    value=edge.subcontractor,
+                    party=party,
+                    domain=domain,
+                    hits=self.resolver.hits(party, descend=False),
+                )
+                for finding in evaluate(context, self.config, self.rules):
+                    finding.path = (*above, *finding.path)
+                    yield finding

@@ -1,0 +1,301 @@
+"""Supplier lists and their immutable versions, uploaded files, screening jobs, their chunks and findings."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+
+from . import conf
+from .choices import (
+    ChunkStatus,
+    FileRole,
+    ListKind,
+    NetworkDomain,
+    RelationKind,
+    ScreeningStatus,
+    Severity,
+    Verdict,
+)
+
+
+class SupplierList(models.Model):
+    """A restricted or trusted list, such as the FCC Covered List or a buyer's approved vendors."""
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=ListKind.choices)
+    publisher = models.CharField(max_length=200, blank=True, help_text="Who publishes the list.")
+    source_url = models.URLField(blank=True, max_length=500)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField(
+        default=True, help_text="Active lists are used when a screening names no lists of its own."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
+    @property
+    def current_version(self) -> ListVersion | None:
+        return self.versions.order_by("-number").first()
+
+
+class ListVersion(models.Model):
+    """One import of a list. Never changed after it is written: screenings cite it."""
+
+    supplier_list = models.ForeignKey(SupplierList, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    source_filename = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    entity_count = models.PositiveIntegerField(default=0)
+    relation_count = models.PositiveIntegerField(default=0)
+    note = models.TextField(blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["supplier_list", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["supplier_list", "number"], name="screening_listversion_unique_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_list.name} v{self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk and not kwargs.get("force_insert"):
+            raise ValidationError("A list version is immutable; import a new version instead.")
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return f"v{self.number} ({self.created_at:%Y-%m-%d})" if self.created_at else f"v{self.number}"
+
+
+class Entity(models.Model):
+    """A company (or group) on one version of a list."""
+
+    version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entities")
+    name = models.CharField(max_length=500)
+    aliases = models.JSONField(default=list, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    registration_number = models.CharField(max_length=100, blank=True)
+    lei = models.CharField("LEI", max_length=20, blank=True)
+    reason = models.TextField(blank=True)
+    source = models.TextField(blank=True, help_text="Where the listing comes from: a citation or URL.")
+    source_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row of the imported file.")
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "entities"
+        constraints = [
+            models.UniqueConstraint(fields=["version", "name"], name="screening_entity_unique_name_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Relation(models.Model):
+    """`child` is a subsidiary or affiliate of `parent`, or subcontracts to it, within one list version."""
+
+    version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="relations")
+    child = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="parent_relations")
+    parent = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="child_relations")
+    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    divested = models.BooleanField(
+        default=False, help_text="A former affiliate: screened as a review case instead of a block."
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "parent", "kind"], name="screening_relation_unique"),
+            models.CheckConstraint(condition=~Q(child=models.F("parent")), name="screening_relation_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        divested = " (divested)" if self.divested else ""
+        return f"{self.child} {self.get_kind_display().lower()} {self.parent}{divested}"
+
+
+def upload_path(instance: UploadedFile, filename: str) -> str:
+    from django.utils import timezone
+
+    return timezone.now().strftime(conf.get("UPLOAD_PATH")) + filename
+
+
+class UploadedFile(models.Model):
+    """A file as uploaded: kept whatever happens to the screenings that read it."""
+
+    file = models.FileField(upload_to=upload_path, max_length=500)
+    original_name = models.CharField(max_length=255)
+    role = models.CharField(max_length=20, choices=FileRole.choices, default=FileRole.BOM)
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Screening(models.Model):
+    """A screening job: one or more files against a fixed set of list versions. A row, not a Celery result."""
+
+    # What the host site screens (a bid, say); the plugin does not know its model.
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    # null, not "": a GenericForeignKey set to None writes None here
+    subject_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    subject = GenericForeignKey("subject_type", "subject_id")
+    label = models.CharField(max_length=255, blank=True)
+
+    status = models.CharField(max_length=20, choices=ScreeningStatus.choices, default=ScreeningStatus.QUEUED)
+    files = models.ManyToManyField(UploadedFile, related_name="screenings")
+    list_versions = models.ManyToManyField(ListVersion, related_name="screenings")
+    policy = models.JSONField(default=dict, blank=True)
+    bidder = models.CharField(max_length=300, blank=True, help_text="The tenderer, top of the chain.")
+
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    chunks_total = models.PositiveIntegerField(default=0)
+    chain_edges = models.JSONField(default=list, blank=True)
+
+    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
+    critical_count = models.PositiveIntegerField(default=0)
+    high_count = models.PositiveIntegerField(default=0)
+    medium_count = models.PositiveIntegerField(default=0)
+    low_count = models.PositiveIntegerField(default=0)
+    info_count = models.PositiveIntegerField(default=0)
+    error_count = models.PositiveIntegerField(default=0)
+    error_message = models.TextField(blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rescreens",
+        help_text="The screening this one repeats against newer list versions.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    prepared_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"Screening #{self.pk} {self.label}".strip()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ScreeningStatus.DONE, ScreeningStatus.FAILED, ScreeningStatus.CANCELLED)
+
+    @property
+    def progress(self) -> float:
+        if self.status == ScreeningStatus.DONE:
+            return 1.0
+        return self.rows_done / self.rows_total if self.rows_total else 0.0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {severity: getattr(self, f"{severity}_count") for severity in Severity.values}
+
+    @property
+    def duration(self):
+        if self.started_at and self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class ScreeningChunk(models.Model):
+    """A slice of a screening's rows, screened by one task. Created before any task is queued."""
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="chunks")
+    index = models.PositiveIntegerField()
+    status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
+    row_count = models.PositiveIntegerField(default=0)
+    payload = models.JSONField(default=dict, help_text="The chunk's BOM rows, as the reader gave them.")
+    attempts = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["screening", "index"]
+        constraints = [
+            models.UniqueConstraint(fields=["screening", "index"], name="screening_chunk_unique_index"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.screening} chunk {self.index}"
+
+
+class Finding(models.Model):
+    """One flag on one cell: where, what, which listed entity in which version, how sure, through which chain."""
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="findings")
+    chunk = models.ForeignKey(ScreeningChunk, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    file_name = models.CharField(max_length=255)
+    sheet = models.CharField(max_length=255, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=255, blank=True)
+    field = models.CharField(max_length=30)
+    value = models.TextField()
+    party = models.CharField(max_length=500)
+    rule = models.CharField(max_length=50)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    domain = models.CharField(max_length=20, choices=NetworkDomain.choices, blank=True)
+    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="findings")
+    entity_key = models.CharField(max_length=64, blank=True, help_text="The entity's id, or empty.")
+    score = models.FloatField(null=True, blank=True)
+    path = models.JSONField(default=list)
+    explanation = models.TextField()
+    cells = models.JSONField(default=dict, blank=True, help_text="The row's values, by header.")
+
+    class Meta:
+        ordering = ["screening", "file_name", "sheet", "row", "field"]
+        constraints = [
+            # A chunk that runs twice cannot store the same flag twice.
+            models.UniqueConstraint(
+                fields=["screening", "file_name", "sheet", "row", "field", "party", "rule", "entity_key"],
+                name="screening_finding_unique_flag",
+            ),
+        ]
+        indexes = [models.Index(fields=["screening", "severity"])]
+
+    def __str__(self) -> str:
+        return f"{self.severity}: {self.party} ({self.file_name} {self.sheet} row {self.row})"
+
+
+class ScreeningError(models.Model):
+    """A problem in an input file that did not stop the screening (or the one that did)."""
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="errors")
+    file_name = models.CharField(max_length=255)
+    sheet = models.CharField(max_length=255, blank=True)
+    row = models.PositiveIntegerField(null=True, blank=True)
+    column = models.CharField(max_length=255, blank=True)
+    message = models.TextField()
+
+    class Meta:
+        ordering = ["screening", "id"]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,73 @@
+"""Celery tasks: thin doors into the screening services. They take ids, never objects.
+
+A screening fans out as a group of chunk tasks; the chunk that finishes last queues `finalize_screening`.
+The completion is counted in SQL from chunk rows, so no result backend is needed and a redelivered chunk
+cannot count twice (Celery's chord counter would).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import group, shared_task
+from celery.contrib.django.task import DjangoTask
+from django.db import OperationalError, transaction
+
+from screening.services import screenings
+
+logger = logging.getLogger(__name__)
+
+
+class ScreeningTask(DjangoTask):
+    """Retries transient database errors; anything else fails the screening with a message, not the worker."""
+
+    autoretry_for = (OperationalError,)
+    retry_backoff = 2
+    retry_backoff_max = 60
+    retry_jitter = True
+    max_retries = 5
+    acks_late = True
+    reject_on_worker_lost = True
+
+    def on_failure(self, exc, task_id, args, kwargs, einfo):
+        screening_id = kwargs.get("screening_id") or self.screening_id_from(args)
+        if screening_id:
+            screenings.screening_fail(
+                screening_id=screening_id,
+                message=f"The screening stopped on an internal error ({type(exc).__name__}: {exc}). "
+                "The uploaded files are kept; start the screening again, and report this if it repeats.",
+            )
+
+    def screening_id_from(self, args) -> int | None:
+        return args[0] if args else None
+
+
+class ChunkTask(ScreeningTask):
+    def screening_id_from(self, args) -> int | None:
+        from screening.models import ScreeningChunk
+
+        chunk = ScreeningChunk.objects.filter(pk=args[0]).values_list("screening_id", flat=True).first()
+        return chunk
+
+
+@shared_task(base=ScreeningTask, name="screening.prepare")
+def prepare_screening(screening_id: int) -> None:
+    chunk_ids = screenings.screening_prepare(screening_id=screening_id)
+    if chunk_ids:
+        transaction.on_commit(lambda: group(screen_chunk.si(pk) for pk in chunk_ids).apply_async())
+    else:
+        finalize_screening.delay_on_commit(screening_id)
+
+
+@shared_task(base=ChunkTask, name="screening.chunk")
+def screen_chunk(chunk_id: int) -> None:
+    if screenings.screening_chunk_run(chunk_id=chunk_id):
+        from screening.models import ScreeningChunk
+
+        screening_id = ScreeningChunk.objects.values_list("screening_id", flat=True).get(pk=chunk_id)
+        finalize_screening.delay_on_commit(screening_id)
+
+
+@shared_task(base=ScreeningTask, name="screening.finalize")
+def finalize_screening(screening_id: int) -> None:
+    screenings.screening_finalize(screening_id=screening_id)

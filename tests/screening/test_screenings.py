@@ -1,0 +1,166 @@
+"""Screening services against the real database: jobs, chunks, findings, failures, redelivery, re-screens."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.storage import default_storage
+
+from screening.choices import ChunkStatus, FileRole, ScreeningStatus
+from screening.models import Finding, Screening, ScreeningChunk, UploadedFile
+from screening.services import screenings
+from screening.services.matching import CachedMatchStore, indexed_lists, versions_key
+from tests.conftest import FIXTURES
+from tests.screening.helpers import run_inline, upload, upload_bytes
+
+pytestmark = pytest.mark.django_db
+BOMS = FIXTURES / "boms"
+
+
+@pytest.fixture(autouse=True)
+def small_chunks(settings):
+    settings.SCREENING_CHUNK_ROWS = 7
+
+
+def start(*files, **kwargs) -> Screening:
+    return screenings.screening_start(files=files, **kwargs)
+
+
+def test_a_screening_records_its_list_versions_and_queues_after_commit(
+    sample_lists, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as callbacks:
+        screening = start(upload(BOMS / "clean.xlsx"))
+
+    assert screening.status == ScreeningStatus.QUEUED
+    assert set(screening.list_versions.all()) == set(sample_lists.values())
+    assert screening.policy["trusted_in_force"] is True
+    assert len(callbacks) == 1, "the prepare task is queued once the transaction commits"
+
+
+def test_direct_hits_fail_with_findings_in_several_chunks(sample_lists):
+    screening = run_inline(start(upload(BOMS / "direct_hits.xlsx")))
+
+    assert screening.status == ScreeningStatus.DONE
+    assert screening.verdict == "fail"
+    assert screening.chunks_total > 1
+    assert screening.rows_done == screening.rows_total > 10
+    assert screening.progress == 1.0
+    huawei = screening.findings.get(row=3, field="manufacturer", rule="restricted_entity")
+    assert huawei.entity.name == "Huawei Technologies Co., Ltd."
+    assert huawei.entity.version == sample_lists["restricted"]
+    assert huawei.path == ["Huawei Technologies Co., Ltd."] or huawei.path[-1] == "Huawei Technologies Co., Ltd."
+    assert huawei.cells, "the original row's values are kept with the finding"
+    counts = screening.counts
+    assert counts["critical"] + counts["high"] == screening.findings.filter(severity__in=["critical", "high"]).count()
+
+
+def test_the_chain_hidden_in_a_separate_declaration_is_found(sample_lists):
+    bom = upload(BOMS / "chain_hidden_bom_only.xlsx")
+    declaration = upload(BOMS / "chain_declaration.csv", role=FileRole.DECLARATION)
+
+    screening = run_inline(start(bom, declaration, bidder="Baltic Mobile Integrators Ltd"))
+
+    assert screening.verdict == "fail"
+    chain = screening.findings.filter(
+        rule="restricted_entity", field="subcontractor", sheet="Subcontractors"
+    ) | screening.findings.filter(rule="restricted_entity", file_name="chain_hidden_bom_only.xlsx")
+    paths = [finding.path for finding in chain]
+    assert [
+        "Nordic Site Services AB",
+        "Eastern Tower Works Sp. z o.o.",
+        "ZTE Kangxun Telecom Company Limited",
+        "ZTE Kangxun Telecom Co., Ltd.",
+    ] in paths
+    declared = screening.findings.get(file_name="chain_declaration.csv", rule="restricted_entity")
+    assert declared.path[0] == "Baltic Mobile Integrators Ltd"
+    assert declared.entity.name == "ZTE Kangxun Telecom Co., Ltd."
+
+
+def test_a_corrupt_file_fails_the_job_with_a_clear_message_and_is_kept(sample_lists):
+    bad = upload_bytes(b"PK\x03\x04" + b"\x00" * 200, "bid.xlsx")
+
+    screening = run_inline(start(bad))
+
+    assert screening.status == ScreeningStatus.FAILED
+    assert "bid.xlsx" in screening.error_message
+    assert screening.errors.get().file_name == "bid.xlsx"
+    kept = UploadedFile.objects.get(pk=bad.pk)
+    assert default_storage.exists(kept.file.name)
+    assert kept.file.read()[:4] == b"PK\x03\x04"
+
+
+def test_a_chunk_that_runs_twice_leaves_the_same_findings(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+    chunk_ids = screenings.screening_prepare(screening_id=screening.pk)
+    for chunk_id in chunk_ids:
+        screenings.screening_chunk_run(chunk_id=chunk_id)
+    first = sorted(
+        Finding.objects.filter(screening=screening).values_list("row", "field", "party", "rule", "entity_id")
+    )
+
+    # Redelivered after a lost acknowledgement: the chunk is run again, even from pending.
+    ScreeningChunk.objects.filter(pk=chunk_ids[0]).update(status=ChunkStatus.PENDING)
+    screenings.screening_chunk_run(chunk_id=chunk_ids[0])
+    screenings.screening_chunk_run(chunk_id=chunk_ids[0])
+    again = sorted(
+        Finding.objects.filter(screening=screening).values_list("row", "field", "party", "rule", "entity_id")
+    )
+
+    assert again == first
+    assert ScreeningChunk.objects.get(pk=chunk_ids[0]).attempts == 2
+
+
+def test_the_last_chunk_reports_itself_last_and_finalize_runs_once(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+    chunk_ids = screenings.screening_prepare(screening_id=screening.pk)
+
+    lasts = [screenings.screening_chunk_run(chunk_id=pk) for pk in chunk_ids]
+
+    assert lasts == [False] * (len(chunk_ids) - 1) + [True]
+    assert screenings.screening_finalize(screening_id=screening.pk) is not None
+    assert screenings.screening_finalize(screening_id=screening.pk) is None
+
+
+def test_a_cancelled_screening_stores_nothing_more(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+    chunk_ids = screenings.screening_prepare(screening_id=screening.pk)
+
+    assert screenings.screening_cancel(screening=screening)
+    for chunk_id in chunk_ids:
+        screenings.screening_chunk_run(chunk_id=chunk_id)
+    screenings.screening_finalize(screening_id=screening.pk)
+
+    screening.refresh_from_db()
+    assert screening.status == ScreeningStatus.CANCELLED
+    assert not screening.findings.exists()
+    assert not screenings.screening_cancel(screening=screening), "a finished screening cannot be cancelled again"
+
+
+def test_a_rescreen_keeps_the_earlier_screening(sample_lists):
+    first = run_inline(start(upload(BOMS / "direct_hits.xlsx")))
+
+    second = run_inline(screenings.screening_rescreen(screening=first))
+
+    assert second.previous == first and second.pk != first.pk
+    assert first.findings.count() == second.findings.count() > 0
+    assert list(second.files.all()) == list(first.files.all())
+
+
+def test_match_results_are_reused_across_screenings(sample_lists):
+    screening = run_inline(start(upload(BOMS / "direct_hits.xlsx")))
+    version_ids = versions_key(screening.list_versions.values_list("pk", flat=True))
+    list_set, _index = indexed_lists(version_ids, screening.policy["review_threshold"])
+    store = CachedMatchStore(list_set, version_ids=version_ids, review_threshold=screening.policy["review_threshold"])
+
+    remembered = store.get_many(["Huawei Technologies Co., Ltd.", "never seen before"])
+
+    assert remembered["Huawei Technologies Co., Ltd."][0].entity.name == "Huawei Technologies Co., Ltd."
+    assert remembered["Huawei Technologies Co., Ltd."][0].confirmed
+    assert "never seen before" not in remembered
+
+
+def test_a_screening_needs_a_bom(sample_lists):
+    declaration = upload(FIXTURES / "boms" / "chain_declaration.csv", role=FileRole.DECLARATION)
+
+    with pytest.raises(ValueError, match="bill of materials"):
+        start(declaration)
