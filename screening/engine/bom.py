@@ -6,6 +6,7 @@ Whole-file problems raise BomReadError; problems with one cell or row are collec
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
 from typing import BinaryIO
+from xml.parsers import expat
 
 import python_calamine
 
@@ -285,6 +287,13 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str], filename: str) -> str:
     raise _not_a_spreadsheet(f"a ZIP archive (holding {shown or 'nothing'})", filename)
 
 
+# What zipfile raises on damaged archives besides BadZipFile (odd versions, methods, names, offsets).
+_ZIP_DAMAGE = (
+    zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError, OSError, ValueError,
+    EOFError, OverflowError, zlib.error, struct.error, KeyError,
+)
+
+
 def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
     """Refuses zip bombs and XML entity tricks before calamine or openpyxl reads a byte; returns the kind."""
     where = Location(filename)
@@ -292,7 +301,7 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
         fileobj.seek(0)
         zf = zipfile.ZipFile(fileobj)
         members = zf.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, struct.error) as exc:
+    except _ZIP_DAMAGE as exc:
         raise BomReadError(
             f"the file starts like an Excel or ZIP file but is damaged ({exc}). {_RESAVE_HINT}",
             location=where,
@@ -323,7 +332,7 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
     names = {info.filename for info in members}
     try:
         kind = _zip_kind(zf, names, filename)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, zlib.error, struct.error) as exc:
+    except _ZIP_DAMAGE as exc:
         raise BomReadError(
             f"the file starts like an Excel or ZIP file but is damaged ({exc}). {_RESAVE_HINT}",
             location=where,
@@ -332,24 +341,37 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
         if info.flag_bits & 0x1:
             raise BomReadError(_ENCRYPTED_MESSAGE, location=where)
         try:
-            _verify_member(fileobj, info, filename)
-        except (ValueError, OSError, OverflowError, EOFError, struct.error) as exc:
+            _verify_member(fileobj, info, filename, well_formed=kind == "ods" and _is_xml_name(info.filename))
+        except _ZIP_DAMAGE as exc:
             raise BomReadError(
                 f"the workbook is damaged: its part {info.filename} cannot be read ({exc}). {_RESAVE_HINT}",
                 location=where,
             ) from exc
     # An ODS password encrypts content.xml and says so in the manifest (verified above, so safe to read).
-    manifest = zf.read("META-INF/manifest.xml") if kind == "ods" and "META-INF/manifest.xml" in names else b""
+    try:
+        manifest = zf.read("META-INF/manifest.xml") if kind == "ods" and "META-INF/manifest.xml" in names else b""
+    except _ZIP_DAMAGE as exc:
+        raise BomReadError(
+            f"the workbook is damaged: its manifest cannot be read ({exc}). {_RESAVE_HINT}", location=where
+        ) from exc
     if b"encryption-data" in manifest:
         raise BomReadError(_ENCRYPTED_MESSAGE, location=where)
     return kind
 
 
-def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str) -> None:
+def _is_xml_name(name: str) -> bool:
+    return name.lower().endswith((".xml", ".rels"))
+
+
+def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, well_formed: bool) -> None:
     """Decompresses one member ourselves, so its real size is known, not just the size it declares.
 
     Python's zipfile stops at the declared size and a reader in another language may not, so the raw
     deflate stream is inflated here with the output bounded, and XML is scanned for DOCTYPE/ENTITY on the way.
+    With `well_formed`, the XML is also parsed (expat, no handlers, fast): calamine's ODS reader loops for
+    ever on a mismatched end tag, so an ODS part must be well-formed before calamine sees it. (xlsx parts
+    are not parsed: 9,000 damaged xlsx gave no hang, and some exporters write control characters that
+    calamine reads but a strict parser refuses.)
     """
     where = Location(filename)
 
@@ -373,6 +395,7 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str) -> N
         raise damaged(f"uses compression method {info.compress_type}, which spreadsheet programs don't write")
 
     scanner = _XmlDangerScanner(True if info.filename.lower().endswith((".xml", ".rels", ".vml")) else None)
+    parser = _strict_xml_parser() if well_formed else None
     produced = 0
     crc = 0
     remaining = info.compress_size
@@ -394,6 +417,8 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str) -> N
                 f"{_RESAVE_HINT}",
                 location=where,
             )
+        if parser is not None:
+            parser.Parse(out, False)
 
     try:
         while remaining > 0 and not (inflater is not None and inflater.eof):
@@ -412,12 +437,28 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str) -> N
             if not inflater.eof:
                 raise damaged("is cut short")
             take(inflater.flush())
+        if parser is not None:
+            parser.Parse(b"", True)
     except zlib.error as exc:
         raise damaged(f"cannot be decompressed ({exc})") from exc
+    except (expat.ExpatError, LookupError) as exc:  # LookupError: an XML encoding nobody knows
+        raise damaged(f"is not well-formed XML ({exc})") from exc
     if produced != info.file_size:
         raise damaged(f"holds {_size(produced)}, not the {_size(info.file_size)} it declares")
     if crc != info.CRC:
         raise damaged("fails its checksum")
+
+
+def _strict_xml_parser() -> expat.XMLParserType:
+    parser = expat.ParserCreate()
+
+    def refuse(*args: object) -> None:
+        raise expat.ExpatError("DOCTYPE or entity declaration")
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return parser
 
 
 class _XmlDangerScanner:
@@ -621,7 +662,10 @@ def _detect_encoding(fileobj: BinaryIO, head: bytes) -> tuple[str, bool]:
     return _legacy_encoding(sample), False
 
 
-def _iter_text_lines(fileobj: BinaryIO, encoding: str) -> Iterator[str]:
+_MAX_LINE_CHARS = 16 * 1024 * 1024
+
+
+def _iter_text_lines(fileobj: BinaryIO, encoding: str, filename: str) -> Iterator[str]:
     """Decoded lines with their endings, for csv.reader; splits on line feeds only (as newline='' does)."""
     fileobj.seek(0)
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
@@ -640,6 +684,12 @@ def _iter_text_lines(fileobj: BinaryIO, encoding: str) -> Iterator[str]:
             pending = parts.pop()
             for part in parts:
                 yield part + separator
+        if len(pending) > _MAX_LINE_CHARS:
+            raise BomReadError(
+                f"a line is longer than {_MAX_LINE_CHARS:,} characters, so this is not a readable CSV file. "
+                + _FORMATS_HINT,
+                location=Location(filename),
+            )
         if not chunk:
             break
     if pending:
@@ -704,7 +754,7 @@ def _cell_as_text(value: object) -> str:
     if value is None:
         return ""
     if value.__class__ is str:
-        return value.strip()
+        return value.replace("\x00", "").strip()
     return _non_text(value)[0]
 
 
@@ -909,7 +959,8 @@ class _CalamineBook:
 
     def close(self) -> None:
         self._cache.clear()
-        self._book.close()
+        with contextlib.suppress(python_calamine.CalamineError):  # closed already
+            self._book.close()
 
 
 class _OpenpyxlBook:
@@ -956,7 +1007,7 @@ class _CsvBook:
         self.limits = limits
         self._fileobj = fileobj
         self.encoding, self.verified = _detect_encoding(fileobj, head)
-        sample_lines = list(islice(_iter_text_lines(fileobj, self.encoding), 400))
+        sample_lines = list(islice(_iter_text_lines(fileobj, self.encoding, filename), 400))
         sample = "".join(sample_lines[:50])
         if _CONTROL.search(sample) and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
             raise _not_a_spreadsheet("binary data, not text", filename)
@@ -972,7 +1023,7 @@ class _CsvBook:
 
     def open(self, handle: _SheetHandle) -> _OpenSheet | None:
         def rows_from(n: int) -> Iterator[tuple[int, list]]:
-            lines = _iter_text_lines(self._fileobj, self.encoding)
+            lines = _iter_text_lines(self._fileobj, self.encoding, self.filename)
             if self._skip_sep_line:
                 next(lines, None)
             reader = csv.reader(lines, delimiter=self.delimiter)
@@ -1002,6 +1053,8 @@ class _Plan:
     info: SheetInfo
     handle: _SheetHandle
     header: _Header | None
+    has_data: bool = True
+    found: str = ""  # what the likeliest header row held, when no header was found
 
 
 class _Workbook:
@@ -1010,22 +1063,20 @@ class _Workbook:
         self.limits = limits or ReadLimits()
         self.errors: list[RowError] = []
         self._fileobj, size = _seekable_within_limit(fileobj, filename, self.limits)
-        kind = self._sniff(size)
+        kind, head = self._sniff(size)
         if kind == "csv":
-            self._book = _guarded(
-                lambda: _CsvBook(self._fileobj, filename, self.limits, self._head), filename
-            )
+            self._book = _guarded(lambda: _CsvBook(self._fileobj, filename, self.limits, head), filename)
             self.plans = _guarded(self._classify_all, filename)
         else:
             self._open_workbook(kind)
-        if not any(p.info.kind != SHEET_SKIPPED or "; found: " in p.info.reason for p in self.plans):
+        if not any(p.has_data for p in self.plans):
             raise BomReadError(
                 "the file holds no data: " + ("every sheet is empty" if self.plans else "it has no sheets")
                 + ". Check that this is the BOM you meant to upload.",
                 location=Location(filename),
             )
 
-    def _sniff(self, size: int) -> str:
+    def _sniff(self, size: int) -> tuple[str, bytes]:
         fileobj, filename = self._fileobj, self.filename
         if size == 0:
             raise BomReadError(
@@ -1035,19 +1086,18 @@ class _Workbook:
         head = fileobj.read(8192)
         if not isinstance(head, bytes):
             raise TypeError("BomReader needs a file opened in binary mode")
-        self._head = head
         if head.startswith(_ZIP_MAGICS):
-            return _check_zip(fileobj, filename, self.limits)
+            return _check_zip(fileobj, filename, self.limits), head
         if head.startswith(_OLE_MAGIC):
             _check_ole(fileobj, size, filename)
-            return "xls"
+            return "xls", head
         what = _sniff_known_non_spreadsheet(head)
         if what is not None:
             raise _not_a_spreadsheet(what, filename)
         utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head)
         if b"\x00" in head and not utf16:
             raise _not_a_spreadsheet("binary data, not text", filename)
-        return "csv"
+        return "csv", head
 
     def _open_workbook(self, kind: str) -> None:
         try:
@@ -1060,6 +1110,8 @@ class _Workbook:
             if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
                 raise
             failure = exc
+        if isinstance(getattr(self, "_book", None), _CalamineBook):
+            self._book.close()
         if kind == "xlsx" and not isinstance(failure, python_calamine.PasswordError):
             # calamine refuses some xlsx that Excel opens (odd part names, generators' quirks); openpyxl
             # reads most of those, slower. Its own error is not shown: calamine's says more.
@@ -1080,11 +1132,12 @@ class _Workbook:
     def _classify(self, handle: _SheetHandle) -> _Plan:
         if handle.skip_reason:
             info = SheetInfo(handle.name, SHEET_SKIPPED, reason=handle.skip_reason, hidden=handle.hidden)
-            return _Plan(info, handle, None)
+            return _Plan(info, handle, None, has_data=False)
         opened = self._book.open(handle)
+        empty = _Plan(SheetInfo(handle.name, SHEET_SKIPPED, reason="empty sheet", hidden=handle.hidden), handle,
+                      None, has_data=False)
         if opened is None:
-            return _Plan(SheetInfo(handle.name, SHEET_SKIPPED, reason="empty sheet", hidden=handle.hidden),
-                         handle, None)
+            return empty
         scan = _scan_header(opened.rows_from(opened.first_row), self.limits)
         if scan.too_wide is not None:
             raise BomReadError(
@@ -1095,15 +1148,14 @@ class _Workbook:
         header = scan.header
         if header is None:
             if scan.found_row is None:
-                reason = "empty sheet"
-            else:
-                reason = (
-                    f"no header row with a Manufacturer, Supplier or Subcontractor column in the first "
-                    f"{self.limits.header_search_rows} rows; found: {', '.join(scan.found)} "
-                    f"(row {scan.found_row})"
-                )
-            return _Plan(SheetInfo(handle.name, SHEET_SKIPPED, reason=reason, hidden=handle.hidden), handle,
-                         None)
+                return empty
+            found = f"{', '.join(scan.found)} (row {scan.found_row})"
+            reason = (
+                f"no header row with a Manufacturer, Supplier or Subcontractor column in the first "
+                f"{self.limits.header_search_rows} rows; found: {found}"
+            )
+            info = SheetInfo(handle.name, SHEET_SKIPPED, reason=reason, hidden=handle.hidden)
+            return _Plan(info, handle, None, found=found)
         shift = opened.col_offset
         for index, written, key, first, first_index in header.duplicates:
             self.errors.append(RowError(
@@ -1120,12 +1172,7 @@ class _Workbook:
         return [plan.info for plan in self.plans]
 
     def no_header_message(self, wanted: str) -> str:
-        found = [
-            f"{p.info.name}: {p.info.reason.split('; found: ', 1)[1]}" if p.info.name
-            else p.info.reason.split("; found: ", 1)[1]
-            for p in self.plans
-            if "; found: " in p.info.reason
-        ]
+        found = [f"{p.info.name}: {p.found}" if p.info.name else p.found for p in self.plans if p.found]
         where = "any sheet" if len(self.plans) > 1 or self.plans[0].info.name else "the file"
         return (
             f"no header row with {wanted} in the first {self.limits.header_search_rows} rows of {where}; "
@@ -1248,8 +1295,9 @@ class BomReader:
         if not any(s.kind in (SHEET_BOM, SHEET_CHAIN) for s in self.sheets):
             raise BomReadError(
                 self._workbook.no_header_message("a Manufacturer, Supplier or Subcontractor column")
-                + "Name the columns as in Manufacturer (or Mfr, Make, Brand, OEM), Supplier (or Vendor, "
-                "Distributor) or Subcontractor, and upload the file again.",
+                + "Head the column of manufacturers Manufacturer (or Mfr, Make, Brand, OEM), that of "
+                "suppliers Supplier (or Vendor, Distributor), that of subcontractors Subcontractor, and "
+                "upload the file again.",
                 location=Location(filename),
             )
 
@@ -1288,133 +1336,120 @@ class BomReader:
         filename, sheet = self.filename, plan.info.name
         columns = [(c.index, c.key, c.header, c.is_company) for c in header.columns]
         headers = header.fields  # one dict shared by the sheet's rows: they all have the same headers
-        header_values = {key: text for key, text in header.fields.items()}
         max_chars = self.limits.max_cell_chars
         max_rows = self.limits.max_rows
         errors = self._row_errors
         book = self._workbook._book
         text_checks = isinstance(book, _CsvBook)
         check_decoding = text_checks and not book.verified
-        rows = self._workbook.read(plan)
-        try:
-            for rownum, cells in rows:
-                values: dict[str, str] = {}
-                width = len(cells)
-                for index, key, column, is_company in columns:
-                    if index >= width:
-                        continue
-                    value = cells[index]
-                    if value.__class__ is str:
-                        if not value:
-                            continue
-                        value = value.strip()
-                        if not value:
-                            continue
-                        if text_checks and is_company and _NUMBER_OR_DATE_TEXT.fullmatch(value):
-                            errors.append(RowError(
-                                Location(filename, sheet, rownum, column),
-                                f"column {column} holds a number or date, not a company name",
-                            ))
-                    elif value is None:
-                        continue
-                    else:
-                        value, what = _non_text(value)
-                        if not value:
-                            continue
-                        if is_company:
-                            errors.append(RowError(
-                                Location(filename, sheet, rownum, column),
-                                f"column {column} holds a {what}, not a company name",
-                            ))
-                    if len(value) > max_chars:
-                        errors.append(RowError(
-                            Location(filename, sheet, rownum, column),
-                            f"the cell is {len(value):,} characters long; only the first {max_chars:,} are "
-                            "read",
-                        ))
-                        value = value[:max_chars]
-                    if check_decoding and "\ufffd" in value:
-                        errors.append(RowError(
-                            Location(filename, sheet, rownum, column),
-                            f"some characters could not be read as {book.encoding} and show as \ufffd; save "
-                            "the file as CSV UTF-8 and upload it again",
-                        ))
-                    values[key] = value
-                if not values or values == header_values:  # blank, or the header repeated on a new page
+        rows = _guarded_iter(self._workbook.read(plan), filename, sheet)
+        for rownum, cells in rows:
+            values: dict[str, str] = {}
+            width = len(cells)
+            for index, key, column, is_company in columns:
+                if index >= width:
                     continue
-                self.rows_read += 1
-                if self.rows_read > max_rows:
-                    raise BomReadError(
-                        f"the file has more than {max_rows:,} data rows; this row is over the limit. Split "
-                        "the BOM into smaller files and upload each.",
-                        location=Location(filename, sheet, rownum),
-                    )
-                yield BomRow(filename, sheet, rownum, values, headers)
-        except BomReadError:
-            raise
-        except Exception as exc:
-            raise _reader_failed(exc, filename, sheet) from exc
+                value = cells[index]
+                if value.__class__ is str:
+                    if not value:
+                        continue
+                    if "\x00" in value:  # an escaped NUL (_x0000_): no database stores it in text
+                        value = value.replace("\x00", "")
+                    value = value.strip()
+                    if not value:
+                        continue
+                    if text_checks and is_company and _NUMBER_OR_DATE_TEXT.fullmatch(value):
+                        errors.append(RowError(
+                            Location(filename, sheet, rownum, column),
+                            f"column {column} holds a number or date, not a company name",
+                        ))
+                elif value is None:
+                    continue
+                else:
+                    value, what = _non_text(value)
+                    if not value:
+                        continue
+                    if is_company:
+                        errors.append(RowError(
+                            Location(filename, sheet, rownum, column),
+                            f"column {column} holds a {what}, not a company name",
+                        ))
+                if len(value) > max_chars:
+                    errors.append(RowError(
+                        Location(filename, sheet, rownum, column),
+                        f"the cell is {len(value):,} characters long; only the first {max_chars:,} are "
+                        "read",
+                    ))
+                    value = value[:max_chars]
+                if check_decoding and "\ufffd" in value:
+                    errors.append(RowError(
+                        Location(filename, sheet, rownum, column),
+                        f"some characters could not be read as {book.encoding} and show as \ufffd; save "
+                        "the file as CSV UTF-8 and upload it again",
+                    ))
+                values[key] = value
+            if not values or values == headers:  # blank, or the header repeated on a new page
+                continue
+            self.rows_read += 1
+            if self.rows_read > max_rows:
+                raise BomReadError(
+                    f"the file has more than {max_rows:,} data rows; this row is over the limit. Split "
+                    "the BOM into smaller files and upload each.",
+                    location=Location(filename, sheet, rownum),
+                )
+            yield BomRow(filename, sheet, rownum, values, headers)
 
 
 def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> list[ChainEdge]:
     header = plan.header
     assert header is not None
     filename, sheet = workbook.filename, plan.info.name
-    max_chars = workbook.limits.max_cell_chars
+    max_chars, max_rows = workbook.limits.max_cell_chars, workbook.limits.max_rows
     contractor_key, sub_key = str(Field.CONTRACTOR), str(Field.SUBCONTRACTOR)
     edges: list[ChainEdge] = []
-    try:
-        count = 0
-        for rownum, cells in workbook.read(plan):
-            values: dict[str, str] = {}
-            for column in header.columns:
-                if column.index >= len(cells):
-                    continue
-                raw = cells[column.index]
-                text = _cell_as_text(raw)
-                if not text:
-                    continue
-                if column.is_company and raw.__class__ is not str:
-                    errors.append(RowError(
-                        Location(filename, sheet, rownum, column.header),
-                        f"column {column.header} holds a {_non_text(raw)[1]}, not a company name",
-                    ))
-                if len(text) > max_chars:
-                    errors.append(RowError(
-                        Location(filename, sheet, rownum, column.header),
-                        f"the cell is {len(text):,} characters long; only the first {max_chars:,} are read",
-                    ))
-                    text = text[:max_chars]
-                values[column.key] = text
-            if not values or values == header.fields:
+    count = 0
+    for rownum, cells in _guarded_iter(workbook.read(plan), filename, sheet):
+        values: dict[str, str] = {}
+        for column in header.columns:
+            raw = cells[column.index] if column.index < len(cells) else None
+            text = _cell_as_text(raw)
+            if not text:
                 continue
-            count += 1
-            if count > workbook.limits.max_rows:
-                raise BomReadError(
-                    f"the declaration has more than {workbook.limits.max_rows:,} data rows; this row is over "
-                    "the limit. Split it into smaller files and upload each.",
-                    location=Location(filename, sheet, rownum),
-                )
-            contractor, subcontractor = values.get(contractor_key, ""), values.get(sub_key, "")
-            if not contractor or not subcontractor:
-                missing = header.fields[contractor_key] if not contractor else header.fields[sub_key]
+            where = Location(filename, sheet, rownum, column.header)
+            if column.is_company and raw.__class__ is not str:
+                what = _non_text(raw)[1]
+                errors.append(RowError(where, f"column {column.header} holds a {what}, not a company name"))
+            if len(text) > max_chars:
                 errors.append(RowError(
-                    Location(filename, sheet, rownum, missing),
-                    f"column {missing} is empty, so this subcontracting line is not read",
+                    where, f"the cell is {len(text):,} characters long; only the first {max_chars:,} are read"
                 ))
-                continue
-            edges.append(ChainEdge(
-                contractor=contractor,
-                subcontractor=subcontractor,
-                scope=values.get(str(Field.SCOPE), ""),
-                share=values.get(str(Field.SHARE), ""),
-                domain=values.get(str(Field.DOMAIN), ""),
-                location=Location(filename, sheet, rownum, header.fields[sub_key]),
+                text = text[:max_chars]
+            values[column.key] = text
+        if not values or values == header.fields:
+            continue
+        count += 1
+        if count > max_rows:
+            raise BomReadError(
+                f"the declaration has more than {max_rows:,} data rows; this row is over the limit. Split it "
+                "into smaller files and upload each.",
+                location=Location(filename, sheet, rownum),
+            )
+        contractor, subcontractor = values.get(contractor_key, ""), values.get(sub_key, "")
+        if not contractor or not subcontractor:
+            missing = header.fields[contractor_key] if not contractor else header.fields[sub_key]
+            errors.append(RowError(
+                Location(filename, sheet, rownum, missing),
+                f"column {missing} is empty, so this subcontracting line is not read",
             ))
-    except BomReadError:
-        raise
-    except Exception as exc:
-        raise _reader_failed(exc, filename, sheet) from exc
+            continue
+        edges.append(ChainEdge(
+            contractor=contractor,
+            subcontractor=subcontractor,
+            scope=values.get(str(Field.SCOPE), ""),
+            share=values.get(str(Field.SHARE), ""),
+            domain=values.get(str(Field.DOMAIN), ""),
+            location=Location(filename, sheet, rownum, header.fields[sub_key]),
+        ))
     return edges
 
 
@@ -1427,8 +1462,8 @@ def read_declaration(
         if not any(p.info.kind == SHEET_CHAIN for p in workbook.plans):
             raise BomReadError(
                 workbook.no_header_message("both a Contractor and a Subcontractor column")
-                + "Name the columns Contractor (or Main Contractor, Tenderer, Bidder) and Subcontractor, and "
-                "upload the file again.",
+                + "Head the columns Contractor (or Main Contractor, Tenderer, Bidder) and Subcontractor, "
+                "and upload the file again.",
                 location=Location(filename),
             )
         errors: list[RowError] = []
@@ -1478,11 +1513,14 @@ def iter_table_rows(
 
 
 def _guarded_iter(rows: Iterator[tuple[int, list]], filename: str, sheet: str) -> Iterator[tuple[int, list]]:
+    """The rows, with a reader's failure while iterating (openpyxl parses as it goes) as BomReadError."""
     try:
         yield from rows
     except BomReadError:
         raise
-    except Exception as exc:
+    except BaseException as exc:
+        if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+            raise
         raise _reader_failed(exc, filename, sheet) from exc
 
 

@@ -329,8 +329,7 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
         list(Screening.objects.select_for_update().filter(pk=screening.pk).values_list("pk", flat=True))
         if not ScreeningChunk.objects.filter(pk=chunk_id, status=ChunkStatus.PENDING).exists():
             return False
-        FindingRow.objects.filter(chunk_id=chunk_id).delete()
-        _store_findings(screening, chunk, findings, cells=cells)
+        findings_replace(screening=screening, chunk=chunk, findings=findings, cells=cells)
         ScreeningChunk.objects.filter(pk=chunk_id).update(status=ChunkStatus.DONE, finished_at=timezone.now())
         Screening.objects.filter(pk=screening.pk).update(rows_done=F("rows_done") + chunk.row_count)
         return not screening.chunks.filter(status=ChunkStatus.PENDING).exists()
@@ -338,6 +337,12 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
 
 def _row_cells(row: BomRow) -> dict[str, str]:
     return {row.headers.get(name, name): value for name, value in row.values.items()}
+
+
+def findings_replace(*, screening: Screening, chunk: ScreeningChunk, findings: list[Finding], cells) -> None:
+    """Replace the chunk's findings with these; call inside the transaction that marks the chunk done."""
+    FindingRow.objects.filter(chunk_id=chunk.pk).delete()
+    _store_findings(screening, chunk, findings, cells=cells)
 
 
 def _store_findings(screening: Screening, chunk: ScreeningChunk | None, findings: list[Finding], *, cells) -> None:

@@ -9,18 +9,19 @@ import zipfile
 
 import pytest
 import python_calamine
+import xlsxwriter
 
 from screening.engine import bom
 from screening.engine.bom import (
     HEADER_ALIASES,
     BomReader,
     ReadLimits,
+    iter_table_rows,
     normalise_header,
     read_declaration,
 )
 from screening.engine.records import BomReadError, Field
-
-from .bom_samples import (
+from tests.engine.bom_samples import (
     BILLION_LAUGHS,
     HEADER,
     LINES,
@@ -176,8 +177,11 @@ def test_a_lone_manufacturer_column_is_a_header():
 
 
 def test_duplicate_headers_first_wins_and_the_other_is_noted():
+    # given two columns that both mean Manufacturer
     data = csv_bytes([["Manufacturer", "Qty", "Brand"], ["Huawei", "1", "Honor"]])
+    # when it is read
     reader, rows = read(data, "dup.csv")
+    # then the first is read and the header row says the second is not
     assert rows[0].values == {"manufacturer": "Huawei", "quantity": "1"}
     assert len(reader.errors) == 1
     error = reader.errors[0]
@@ -189,6 +193,7 @@ def test_no_header_names_what_was_found_and_what_is_expected():
     def fill(workbook):
         write_rows(workbook.add_worksheet("Parts"), [["Bill of Materials"], ["Foo", "Bar"], ["1", "2"]])
 
+    # when it is read / then it is refused with what was found and what was expected
     error = refused(xlsx(fill))
     assert error.location.file == "bid.xlsx"
     assert error.message.startswith(
@@ -213,7 +218,9 @@ def test_sheet_starting_at_row_5_column_c_keeps_spreadsheet_numbers():
         write_rows(workbook.add_worksheet("Core"), [["Manufacturer", "Qty"], ["Ericsson AB", 2], ["Nokia", 3]],
                    first_row=4, first_col=2)
 
+    # when it is read
     reader, rows = read(xlsx(fill))
+    # then the rows carry the numbers Excel shows
     assert reader.sheets[0].header_row == 5
     assert [(r.row, r.get("manufacturer"), r.get("quantity")) for r in rows] == [
         (6, "Ericsson AB", "2"), (7, "Nokia", "3"),
@@ -231,7 +238,9 @@ def test_vertically_merged_manufacturer_fills_every_line_it_spans():
             sheet.write(2 + offset, 1, line)
         sheet.write(5, 2, "Nokia")
 
+    # when it is read
     reader, rows = read(xlsx(fill))
+    # then every line it spans names the manufacturer; other merged columns are left as they are
     assert [(r.row, r.get("manufacturer"), r.get("quantity")) for r in rows] == [
         (3, "Huawei Technologies Co., Ltd.", "merged qty"),
         (4, "Huawei Technologies Co., Ltd.", ""),
@@ -241,18 +250,21 @@ def test_vertically_merged_manufacturer_fills_every_line_it_spans():
 
 
 def test_formula_cells_give_their_cached_value():
+    # given formulas saved with their results, as Excel saves them
     def fill(workbook):
         sheet = workbook.add_worksheet("BOM")
         write_rows(sheet, [["Manufacturer", "Qty", "Total"], ["ZTE", 2]])
         sheet.write_formula(1, 2, "=B2*50", None, 100)
         sheet.write_formula(2, 0, '=UPPER("hytera")', None, "HYTERA")
 
+    # when it is read / then the saved results are read, nothing is calculated
     _, rows = read(xlsx(fill))
     assert rows[0].values == {"manufacturer": "ZTE", "quantity": "2", "total_price": "100"}
     assert rows[1].values == {"manufacturer": "HYTERA"}
 
 
 def test_typed_cells_become_text_and_numbers_in_company_columns_are_reported():
+    # given numbers, a date and a boolean, two of them where company names belong
     def fill(workbook):
         sheet = workbook.add_worksheet("BOM")
         date = workbook.add_format({"num_format": "yyyy-mm-dd"})
@@ -261,7 +273,9 @@ def test_typed_cells_become_text_and_numbers_in_company_columns_are_reported():
         sheet.write_datetime(1, 3, dt.datetime(2024, 3, 1), date)
         write_rows(sheet, [["  Ericsson AB  ", 1e20, 3.5]], first_row=2)
 
+    # when it is read
     reader, rows = read(xlsx(fill))
+    # then every cell is text as a spreadsheet shows it, and the officer is told about the odd company cells
     assert rows[0].values == {
         "manufacturer": "12345", "quantity": "12", "unit_price": "0.3", "supplier": "2024-03-01",
         "software": "TRUE",
@@ -291,6 +305,7 @@ def test_empty_rows_and_a_repeated_header_are_skipped_and_invisible_characters_k
 
 
 def test_workbook_with_bom_chain_skipped_and_hidden_sheets():
+    # given a cover sheet, a BOM sheet, a subcontractor sheet, a hidden BOM sheet and an empty sheet
     def fill(workbook):
         write_rows(workbook.add_worksheet("Cover"), [["Bid 2024/17"], ["Tenderer", "ACME"]])
         write_rows(workbook.add_worksheet("RAN"), [HEADER, LINES[0]])
@@ -305,7 +320,9 @@ def test_workbook_with_bom_chain_skipped_and_hidden_sheets():
         hidden.hide()
         workbook.add_worksheet("Empty")
 
+    # when it is read
     reader, rows = read(xlsx(fill))
+    # then each sheet is classified, BOM rows come in sheet order and the declaration gives edges
     assert [(s.name, s.kind, s.header_row, s.hidden) for s in reader.sheets] == [
         ("Cover", "skipped", None, False),
         ("RAN", "bom", 1, False),
@@ -333,6 +350,7 @@ def test_workbook_with_bom_chain_skipped_and_hidden_sheets():
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx"])
 def test_read_declaration(kind):
+    # given a declaration under a title
     table = [
         ["Subcontractor declaration, tender 2024/17"],
         [],
@@ -344,6 +362,7 @@ def test_read_declaration(kind):
         data, filename = csv_bytes(table, delimiter=";"), "decl.csv"
     else:
         data, filename = xlsx(lambda w: write_rows(w.add_worksheet("Declaration"), table)), "decl.xlsx"
+    # when it is read / then each line is an edge from contractor to subcontractor
     edges, errors = read_declaration(io.BytesIO(data), filename=filename)
     assert [(e.contractor, e.subcontractor, e.share, e.location.row) for e in edges] == [
         ("ACME Networks AB", "Nordic Install Oy", "12%", 4),
@@ -358,12 +377,35 @@ def test_read_declaration_without_contractor_column_says_what_is_expected():
     assert "no header row with both a Contractor and a Subcontractor column" in caught.value.message
 
 
+def test_iter_table_rows_gives_every_non_empty_row_of_every_sheet_as_text():
+    # given a list workbook (not a BOM) with two sheets, a blank row and typed cells
+    def fill(workbook):
+        write_rows(workbook.add_worksheet("Entities"), [["name", "country", "since"], [], ["Huawei", "CN", 2019.0]])
+        write_rows(workbook.add_worksheet("Notes"), [["source"]], first_row=2, first_col=1)
+
+    rows = list(iter_table_rows(io.BytesIO(xlsx(fill)), filename="list.xlsx"))
+    assert rows == [
+        ("Entities", 1, ["name", "country", "since"]),
+        ("Entities", 3, ["Huawei", "CN", "2019"]),
+        ("Notes", 3, ["source"]),
+    ]
+    csv_rows = list(iter_table_rows(io.BytesIO(b"name,aliases\nZTE,A|B\n"), filename="list.csv"))
+    assert csv_rows == [("", 1, ["name", "aliases"]), ("", 2, ["ZTE", "A|B"])]
+
+
+def test_iter_table_rows_refuses_what_the_reader_refuses():
+    with pytest.raises(BomReadError):
+        list(iter_table_rows(io.BytesIO(b"%PDF-1.4"), filename="list.xlsx"))
+
+
 # --- formats and encodings ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_csv_delimiters_are_detected(delimiter):
+    # given a title block, and a quoted cell holding every candidate delimiter
     rows = [*TITLE_BLOCK, HEADER, *LINES, [4, "X", "Cable, 2 m; grey | red", "Hualong Cable", "", "1,5"]]
+    # when it is read / then the delimiter is found and the quoted cell stays whole
     reader, read_rows = read(csv_bytes(rows, delimiter=delimiter), "bom.csv")
     assert reader.sheets[0].header_row == 4
     assert [r.row for r in read_rows] == [5, 6, 7, 8]
@@ -389,6 +431,7 @@ def test_semicolon_csv_with_decimal_commas_is_split_on_semicolons():
     ],
 )
 def test_csv_encodings_are_detected(encoding, maker):
+    # given an export in this encoding / when it is read / then the name reads as written, with no error
     data = csv_bytes([["No.", "Manufacturer", "Qty"], ["1", maker, "2"], ["2", "Ericsson AB", "3"]],
                      delimiter=";", encoding=encoding)
     reader, rows = read(data, "export.csv")
@@ -399,7 +442,9 @@ def test_csv_encodings_are_detected(encoding, maker):
 def test_gb18030_csv_with_title_in_chinese_reads_huawei():
     # given a GB18030 export such as a Chinese ERP writes, title block in Chinese
     text = "物料清单 投标 2024/17\n序号,制造商,型号,数量\n1,华为技术有限公司,AAU5613,2\n2,海思半导体有限公司,Hi1620,4\n"
+    # when it is read
     reader, rows = read(text.encode("gb18030"), "bom.csv")
+    # then the Chinese headers are recognised and the names decode as written
     assert reader.sheets[0].columns == {"line": "序号", "manufacturer": "制造商", "mpn": "型号", "quantity": "数量"}
     assert [r.get(Field.MANUFACTURER) for r in rows] == ["华为技术有限公司", "海思半导体有限公司"]
 
@@ -583,6 +628,7 @@ def test_damaged_workbooks_are_refused():
 def test_zip_bomb_is_refused_by_its_compression_ratio():
     # given a sheet part of 300 MB of one repeated byte, compressed to about 300 KB
     data = zip_bomb_xlsx(300 * 1024 * 1024)
+    # when it is read / then it is refused before any reader inflates it
     error = refused(data)
     assert "is unsafe to open: its part xl/worksheets/sheet1.xml would expand" in error.message
     assert "the limit is 200" in error.message
@@ -601,6 +647,7 @@ def test_zip_member_holding_more_than_it_declares_is_refused():
     padded = sheet.replace(b"<sheetData>", b"<sheetData>" + b" " * 2_000_000)
     data = with_declared_size(rezip(simple_bom_xlsx(), {"xl/worksheets/sheet1.xml": padded}),
                               "xl/worksheets/sheet1.xml", 2048)
+    # when it is read / then inflating it stops at the declared size and refuses it
     error = refused(data)
     assert "holds more data than the 2.0 KB it declares" in error.message
 
@@ -627,7 +674,9 @@ def test_file_over_the_size_limit_is_refused():
 
 
 def test_more_rows_than_the_limit_names_the_row():
+    # given a reader allowed two data rows, on a file with three
     reader = BomReader(io.BytesIO(simple_bom_xlsx()), filename="bid.xlsx", limits=ReadLimits(max_rows=2))
+    # when the rows are read / then the third row is refused by its number
     with pytest.raises(BomReadError) as caught:
         list(reader.rows())
     assert (caught.value.location.sheet, caught.value.location.row) == ("RAN", 7)
@@ -718,3 +767,17 @@ def test_damaged_and_random_bytes_only_ever_raise_bom_read_error():
             assert error.message
             outcomes["refused"] += 1
     assert outcomes["read"] and outcomes["refused"]
+
+
+def test_an_escaped_nul_in_a_cell_is_dropped():
+    # given an xlsx whose cell holds NUL (written as _x0000_), which no database stores in text
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["Manufacturer", "Qty"])
+    sheet.write_row(1, 0, ["Hua\x00wei", 1])
+    workbook.close()
+    # when it is read
+    _, rows = read(buffer.getvalue(), "nul.xlsx")
+    # then the name arrives without it
+    assert rows[0].values["manufacturer"] == "Huawei"

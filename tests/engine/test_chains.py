@@ -8,9 +8,7 @@ from screening.engine.records import ChainEdge, ListedEntity, ListedRelation, Li
 
 
 def entity(key: str, name: str, *, kind=ListKind.RESTRICTED, aliases=()) -> ListedEntity:
-    return ListedEntity(
-        key=key, name=name, list_name="test", list_kind=kind, list_version="v1", aliases=tuple(aliases)
-    )
+    return ListedEntity(key=key, name=name, list_name="test", list_kind=kind, list_version="v1", aliases=tuple(aliases))
 
 
 GROUP = entity("g", "Huawei Investment & Holding Co., Ltd.")
@@ -38,7 +36,9 @@ def test_a_direct_match_ends_at_the_listed_entity_and_knows_its_owners():
     assert [h.entity.name for h in hits] == ["HiSilicon Technologies Co., Ltd."]
     assert hits[0].path == ("HiSilicon", "HiSilicon Technologies Co., Ltd.")
     assert hits[0].ownership == (
-        "HiSilicon Technologies Co., Ltd.", "Huawei Technologies Co., Ltd.", "Huawei Investment & Holding Co., Ltd."
+        "HiSilicon Technologies Co., Ltd.",
+        "Huawei Technologies Co., Ltd.",
+        "Huawei Investment & Holding Co., Ltd.",
     )
     assert not hits[0].former_affiliate
 
@@ -62,7 +62,10 @@ def test_a_restricted_vendor_three_tiers_down_a_declared_chain_is_found_with_its
 
     assert [h.path for h in hits] == [
         (
-            "Nordic Site Services AB", "Eastern Tower Works", "Shenzhen Cabinets Ltd", "华为技术有限公司",
+            "Nordic Site Services AB",
+            "Eastern Tower Works",
+            "Shenzhen Cabinets Ltd",
+            "华为技术有限公司",
             "Huawei Technologies Co., Ltd.",
         )
     ]
@@ -121,15 +124,17 @@ def test_listed_subcontracting_is_walked_too():
     hits = resolver(relations=relations, entities=entities).hits("Trusted Integrator Oy")
 
     paths = {h.entity.name: h.path for h in hits}
-    assert paths["HiSilicon Technologies Co., Ltd."] == (
-        "Trusted Integrator Oy", "HiSilicon Technologies Co., Ltd."
-    )
+    assert paths["HiSilicon Technologies Co., Ltd."] == ("Trusted Integrator Oy", "HiSilicon Technologies Co., Ltd.")
 
 
 def test_path_from_root_finds_the_bidder_above_a_subcontractor():
     graph = ChainGraph(
         entities=ENTITIES,
-        declared=[ChainEdge("Bidder Ltd", "Tier One"), ChainEdge("Tier One", "Tier Two"), ChainEdge("Tier Two", "Tier One")],
+        declared=[
+            ChainEdge("Bidder Ltd", "Tier One"),
+            ChainEdge("Tier One", "Tier Two"),
+            ChainEdge("Tier Two", "Tier One"),
+        ],
     )
 
     assert graph.path_from_root("Tier Two") == ("Bidder Ltd", "Tier One", "Tier Two")

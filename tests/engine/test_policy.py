@@ -17,7 +17,10 @@ def screener(**config) -> Screener:
     lists = ListSet(
         entities=ENTITIES,
         relations=RELATIONS,
-        lists=[{"name": "test", "kind": "restricted", "version": "v1"}, {"name": "ok", "kind": "trusted", "version": "v1"}],
+        lists=[
+            {"name": "test", "kind": "restricted", "version": "v1"},
+            {"name": "ok", "kind": "trusted", "version": "v1"},
+        ],
     )
     return Screener(lists, config=PolicyConfig(trusted_in_force=True, **config))
 
@@ -105,9 +108,7 @@ def test_declared_subcontractors_are_screened_with_the_path_from_the_bidder():
         ChainEdge("Bidder Ltd", "Nordic Site Services AB", domain="site"),
         ChainEdge("Nordic Site Services AB", "HiSilicon", domain="site"),
     ]
-    engine = Screener(
-        ListSet(entities=ENTITIES, relations=RELATIONS, lists=[]), config=PolicyConfig(), declared=edges
-    )
+    engine = Screener(ListSet(entities=ENTITIES, relations=RELATIONS, lists=[]), config=PolicyConfig(), declared=edges)
 
     found = list(engine.screen_declaration(edges))
 
@@ -132,8 +133,15 @@ def test_verdict(counts, expected):
 
 @pytest.mark.parametrize(
     ("text", "domain"),
-    [("RAN", NetworkDomain.RAN), ("Radio Access", NetworkDomain.RAN), ("OSS/BSS", NetworkDomain.OSS_BSS),
-     ("IP/MPLS backhaul", NetworkDomain.TRANSPORT), ("NFVI / cloud", NetworkDomain.NFVI), ("", None), ("xyz", None)],
+    [
+        ("RAN", NetworkDomain.RAN),
+        ("Radio Access", NetworkDomain.RAN),
+        ("OSS/BSS", NetworkDomain.OSS_BSS),
+        ("IP/MPLS backhaul", NetworkDomain.TRANSPORT),
+        ("NFVI / cloud", NetworkDomain.NFVI),
+        ("", None),
+        ("xyz", None),
+    ],
 )
 def test_domain_cells_are_read_as_network_domains(text, domain):
     assert normalise_domain(text) == domain
