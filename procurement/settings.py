@@ -35,12 +35,14 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
+    "django_filters",
     "screening",
     "procurement",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -120,7 +122,9 @@ else:
     _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
     "default": _default_storage,
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Every asset is served by the app itself (WhiteNoise), never from a CDN.
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage" if not DEBUG
+                    else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -168,6 +172,7 @@ LOGGING = {
 }
 
 # The screening plugin's settings (defaults in screening/conf.py).
+SCREENING_ACCESS_POLICY = "procurement.access.OrganisationAccess"
 SCREENING_MAX_UPLOAD_BYTES = env.int("SCREENING_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
 SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=1_000_000)
 SCREENING_CHUNK_ROWS = env.int("SCREENING_CHUNK_ROWS", default=10_000)

@@ -17,6 +17,8 @@ DEFAULTS = {
     "MATCH_CACHE_TIMEOUT": 7 * 24 * 3600,
     # Extra rule classes, as dotted paths
     "EXTRA_RULES": (),
+    # Who sees and does what: a class like screening.access.DefaultAccess (the host site may supply its own)
+    "ACCESS_POLICY": "screening.access.DefaultAccess",
 }
 
 

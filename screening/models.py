@@ -27,6 +27,10 @@ class SupplierList(models.Model):
 
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=ListKind.choices)
+    scope = models.CharField(
+        max_length=100, blank=True, db_index=True,
+        help_text="Who may see the list: empty for a public list, else the owner's scope (see screening.access).",
+    )
     publisher = models.CharField(max_length=200, blank=True, help_text="Who publishes the list.")
     source_url = models.URLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
@@ -161,6 +165,7 @@ class Screening(models.Model):
     subject_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     subject = GenericForeignKey("subject_type", "subject_id")
     label = models.CharField(max_length=255, blank=True)
+    scope = models.CharField(max_length=100, blank=True, db_index=True, help_text="Who may see the screening.")
 
     status = models.CharField(max_length=20, choices=ScreeningStatus.choices, default=ScreeningStatus.QUEUED)
     files = models.ManyToManyField(UploadedFile, related_name="screenings")

@@ -72,6 +72,7 @@ def screening_start(
     bidder: str = "",
     label: str = "",
     subject=None,
+    scope: str = "",
     user=None,
     previous: Screening | None = None,
 ) -> Screening:
@@ -87,6 +88,7 @@ def screening_start(
         policy=policy.as_dict(),
         bidder=bidder,
         subject=subject,
+        scope=scope,
         created_by=user,
         previous=previous,
     )
@@ -106,6 +108,7 @@ def screening_rescreen(*, screening: Screening, user=None) -> Screening:
         bidder=screening.bidder,
         label=screening.label,
         subject=screening.subject,
+        scope=screening.scope,
         user=user,
         previous=screening,
     )
