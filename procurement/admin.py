@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Organisation
+from .models import Bid, BidDocument, Lot, Membership, Organisation, Tender
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,3 +14,59 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ["name", "country", "created_at"]
     search_fields = ["name"]
     inlines = [MembershipInline]
+
+
+class LotInline(admin.TabularInline):
+    model = Lot
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Tender)
+class TenderAdmin(admin.ModelAdmin):
+    """Tenders are created and changed in the site (procurement.services), which records every change."""
+
+    list_display = ["reference", "title", "organisation", "status", "submission_deadline", "created_at"]
+    list_filter = ["status", "organisation"]
+    search_fields = ["reference", "title"]
+    readonly_fields = [field.name for field in Tender._meta.fields] + ["restricted_lists", "trusted_lists"]
+    inlines = [LotInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class BidDocumentInline(admin.TabularInline):
+    model = BidDocument
+    extra = 0
+    can_delete = False
+    readonly_fields = ["file", "role"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Bid)
+class BidAdmin(admin.ModelAdmin):
+    list_display = ["bidder_name", "tender", "bidder_country", "created_at"]
+    list_filter = ["tender__organisation"]
+    search_fields = ["bidder_name", "bidder_registration", "tender__reference"]
+    inlines = [BidDocumentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -7,3 +7,22 @@ class Role(models.TextChoices):
     OFFICER = "officer", "Procurement officer"
     REVIEWER = "reviewer", "Reviewer"
     ADMIN = "admin", "Organisation admin"
+
+
+class TenderStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    OPEN = "open", "Open"
+    EVALUATION = "evaluation", "Evaluation"
+    AWARDED = "awarded", "Awarded"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class AuditAction(models.TextChoices):
+    """What the buying side writes into the screening plugin's audit log."""
+
+    TENDER_CREATED = "tender.created", "Tender created"
+    TENDER_UPDATED = "tender.updated", "Tender updated"
+    TENDER_RESCREENED = "tender.rescreened", "Tender re-screened"
+    BID_UPLOADED = "bid.uploaded", "Bid uploaded"
+    BID_SCREENING_NOT_STARTED = "bid.screening_not_started", "Bid screening could not start"
+    BID_RESCREENED = "bid.rescreened", "Bid re-screened"

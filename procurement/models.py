@@ -1,9 +1,24 @@
-"""The buying side: organisations and the people who work for them."""
+"""The buying side: organisations and their people, tenders with their lots and screening policy, and bids."""
+
+from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 
-from .choices import Role
+from screening import conf as screening_conf
+from screening.choices import FileRole, NetworkDomain, Severity
+from screening.engine.policy import RULES
+
+from .choices import Role, TenderStatus
+
+REVIEW_THRESHOLD_MIN = 0.5
+REVIEW_THRESHOLD_MAX = 0.99
+NO_DOMAIN = ""  # the severity-override key for "a line with no domain", as in screening.engine.policy
+ANY_DOMAIN = "*"  # the key for "every domain not named"
 
 
 class Organisation(models.Model):
@@ -29,3 +44,155 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.organisation})"
+
+
+def default_review_threshold() -> float:
+    return screening_conf.get("REVIEW_THRESHOLD")
+
+
+def validate_severity_overrides(value) -> None:
+    """{rule code: {domain value or "": severity}}, as screening.engine.policy.PolicyConfig reads it."""
+    if not isinstance(value, dict):
+        raise ValidationError("Severity overrides must be a table of rule -> domain -> severity.")
+    domains = {NO_DOMAIN, ANY_DOMAIN, *NetworkDomain.values}
+    for code, table in value.items():
+        if code not in RULES:
+            raise ValidationError(f"Unknown rule '{code}'. Known rules: {', '.join(sorted(RULES))}.")
+        if not isinstance(table, dict):
+            raise ValidationError(f"Rule '{code}': give a severity per domain.")
+        for domain, severity in table.items():
+            if domain not in domains:
+                raise ValidationError(f"Rule '{code}': unknown network domain '{domain}'.")
+            if severity not in Severity.values:
+                raise ValidationError(
+                    f"Rule '{code}', domain '{domain or 'none'}': unknown severity '{severity}'. "
+                    f"Use one of: {', '.join(Severity.values)}."
+                )
+
+
+class Tender(models.Model):
+    """A call for bids by one organisation, with the screening policy its bids are screened under."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tenders")
+    reference = models.CharField(max_length=100, help_text="The organisation's own reference, e.g. 5G-RAN-2026/01.")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    submission_deadline = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=TenderStatus.choices, default=TenderStatus.DRAFT)
+
+    restricted_lists = models.ManyToManyField(
+        "screening.SupplierList",
+        blank=True,
+        related_name="restricting_tenders",
+        help_text="Restricted lists to screen against.",
+    )
+    trusted_lists = models.ManyToManyField(
+        "screening.SupplierList",
+        blank=True,
+        related_name="trusting_tenders",
+        help_text="Trusted lists: a party on none of them is flagged as untrusted.",
+    )
+    review_threshold = models.FloatField(
+        default=default_review_threshold,
+        validators=[MinValueValidator(REVIEW_THRESHOLD_MIN), MaxValueValidator(REVIEW_THRESHOLD_MAX)],
+        help_text="How close a name must be to a restricted one to be flagged for review (0.50-0.99).",
+    )
+    severity_overrides = models.JSONField(
+        default=dict,
+        blank=True,
+        validators=[validate_severity_overrides],
+        help_text='Severity per rule and network domain: {"rule": {"domain or empty": "severity"}}.',
+    )
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "reference"],
+                name="procurement_tender_unique_reference",
+                violation_error_message="Your organisation already has a tender with this reference.",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_threshold__gte=REVIEW_THRESHOLD_MIN, review_threshold__lte=REVIEW_THRESHOLD_MAX),
+                name="procurement_tender_review_threshold_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:tender_detail", args=[self.pk])
+
+
+class Lot(models.Model):
+    """A part of a tender, in one network domain; its domain is the default for BOM lines that name none."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    domain = models.CharField(max_length=20, choices=NetworkDomain.choices)
+
+    class Meta:
+        ordering = ["tender", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tender", "number"],
+                name="procurement_lot_unique_number",
+                violation_error_message="Two lots of a tender cannot have the same number.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Lot {self.number}: {self.title} ({self.get_domain_display()})"
+
+
+class Bid(models.Model):
+    """A tenderer's offer for one or more lots, with its bills of materials."""
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
+    bidder_name = models.CharField(max_length=300)
+    bidder_country = models.CharField(
+        max_length=2,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Z]{2}$", "Give the country as two capital letters (ISO 3166-1), e.g. DE.")],
+        help_text="ISO 3166-1 alpha-2, e.g. DE.",
+    )
+    bidder_registration = models.CharField("registration number", max_length=100, blank=True)
+    lots = models.ManyToManyField(Lot, blank=True, related_name="bids")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["tender", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.bidder_name} ({self.tender.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:bid_detail", args=[self.pk])
+
+
+class BidDocument(models.Model):
+    """A file that came with a bid. The upload itself is the plugin's UploadedFile, kept whatever happens."""
+
+    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="documents")
+    file = models.ForeignKey("screening.UploadedFile", on_delete=models.PROTECT, related_name="bid_documents")
+    role = models.CharField(max_length=20, choices=FileRole.choices, default=FileRole.BOM)
+
+    class Meta:
+        ordering = ["bid", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["bid", "file"], name="procurement_biddocument_unique_file"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file} ({self.get_role_display()})"

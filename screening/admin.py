@@ -17,12 +17,14 @@ from .choices import FileRole
 from .engine.policy import PolicyConfig
 from .forms import ListImportForm, ScreeningUploadForm
 from .models import (
+    AuditEntry,
     Entity,
     Finding,
     ListVersion,
     Relation,
     Screening,
     ScreeningError,
+    StandingException,
     SupplierList,
     UploadedFile,
 )
@@ -288,7 +290,7 @@ class ScreeningAdmin(admin.ModelAdmin):
 
     @admin.action(description="Cancel the selected screenings")
     def cancel(self, request, queryset):
-        cancelled = sum(screening_cancel(screening=s) for s in queryset)
+        cancelled = sum(screening_cancel(screening=s, user=request.user) for s in queryset)
         self.message_user(request, f"Cancelled {cancelled} screening(s).")
 
     @admin.action(description="Re-screen against the current list versions")
@@ -360,6 +362,12 @@ class FindingAdmin(ReadOnlyAdmin):
         "path",
         "explanation",
         "cells",
+        "decision",
+        "decision_reason",
+        "decided_by",
+        "decided_at",
+        "decided_by_exception",
+        "carried_from",
     ]
 
 
@@ -368,3 +376,33 @@ class UploadedFileAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "role", "size", "sha256", "uploaded_by", "uploaded_at"]
     readonly_fields = ["original_name", "role", "size", "sha256", "uploaded_by", "uploaded_at"]
     exclude = ["file"]
+
+
+@admin.register(StandingException)
+class StandingExceptionAdmin(ReadOnlyAdmin):
+    """Read-only: exceptions are made and revoked on the review pages, where the audit log records both."""
+
+    list_display = ["__str__", "scope", "created_by", "created_at", "revoked_at"]
+    list_filter = ["scope", ("revoked_at", admin.EmptyFieldListFilter)]
+    search_fields = ["value", "entity_name"]
+    readonly_fields = [
+        "scope", "value", "value_key", "list_name", "entity_name", "reason", "created_by", "created_at",
+        "source_finding", "revoked_at", "revoked_by", "revoke_reason",
+    ]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    """The audit log is append-only: nobody adds, changes or deletes entries here."""
+
+    list_display = ["created_at", "actor_name", "action", "summary", "scope"]
+    list_filter = ["action", "scope"]
+    search_fields = ["summary", "actor_name"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_at", "scope", "actor", "actor_name", "action", "summary", "subject_type", "subject_id",
+        "screening", "details",
+    ]
+
+    def get_actions(self, request):
+        return {}  # no "delete selected"

@@ -61,3 +61,25 @@ class ChunkStatus(models.TextChoices):
 class FileRole(models.TextChoices):
     BOM = "bom", "Bill of materials"
     DECLARATION = "declaration", "Subcontractor declaration"
+
+
+class Decision(models.TextChoices):
+    """A reviewer's decision on a finding; open until somebody decides."""
+
+    OPEN = "", "Open"
+    CONFIRMED = "confirmed", "Confirmed"
+    DISMISSED = "dismissed", "Dismissed"
+
+
+class AuditAction(models.TextChoices):
+    FINDING_CONFIRMED = "finding.confirmed", "Finding confirmed"
+    FINDING_DISMISSED = "finding.dismissed", "Finding dismissed"
+    FINDING_REOPENED = "finding.reopened", "Finding reopened"
+    DECISIONS_CARRIED = "finding.carried_over", "Decisions carried over"
+    EXCEPTION_CREATED = "exception.created", "Standing exception created"
+    EXCEPTION_APPLIED = "exception.applied", "Standing exceptions applied"
+    EXCEPTION_REVOKED = "exception.revoked", "Standing exception revoked"
+    LIST_IMPORTED = "list.imported", "List imported"
+    SCREENING_STARTED = "screening.started", "Screening started"
+    SCREENING_CANCELLED = "screening.cancelled", "Screening cancelled"
+    SCREENING_RESCREENED = "screening.rescreened", "Screening re-screened"

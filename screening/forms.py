@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from . import conf
-from .choices import ListKind, NetworkDomain
+from .choices import Decision, ListKind, NetworkDomain
 from .models import SupplierList
 
 
@@ -91,3 +91,95 @@ class ListImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         validate_upload(upload, extensions=(".csv", ".xlsx", ".xls", ".ods", ".txt"))
         return upload
+
+
+class FindingDecisionForm(forms.Form):
+    """One or several findings of one screening, a decision and the reason for it."""
+
+    findings = forms.ModelMultipleChoiceField(
+        queryset=None,
+        label="Findings",
+        error_messages={"required": "Tick at least one finding.", "invalid_choice": "A finding was not found."},
+    )
+    decision = forms.ChoiceField(
+        choices=[(Decision.CONFIRMED, "Confirm"), (Decision.DISMISSED, "Dismiss"), ("open", "Reopen")],
+        label="Decision",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "A decision needs a reason: write why, so that a reader can follow it later."},
+        help_text="Kept with the decision and in the audit log.",
+    )
+    save_exception = forms.BooleanField(
+        required=False,
+        label="Save as a standing exception",
+        help_text="Later screenings dismiss the same cell value against the same listed entity automatically.",
+    )
+
+    def __init__(self, *args, findings_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["findings"].queryset = findings_queryset
+
+    def clean_decision(self):
+        value = self.cleaned_data["decision"]
+        return Decision.OPEN if value == "open" else Decision(value)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("save_exception") and data.get("decision") not in (None, Decision.DISMISSED):
+            self.add_error("save_exception", "Only a dismissal can be saved as a standing exception.")
+        return data
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Write why: the reason is kept in the audit log."},
+    )
+
+
+class WebListImportForm(forms.Form):
+    """Import a version of a list the user may manage, or a new private list of their organisation."""
+
+    supplier_list = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="List",
+        empty_label="A new list",
+        help_text="Add a version to one of your lists, or leave this as “A new list” and name it below.",
+    )
+    name = forms.CharField(max_length=200, required=False, label="Name of the new list")
+    kind = forms.ChoiceField(choices=ListKind.choices, required=False, label="Kind of the new list")
+    publisher = forms.CharField(max_length=200, required=False, label="Publisher")
+    file = forms.FileField(
+        label="List file", help_text="CSV or XLSX: name, aliases, country, parent, relation, reason, source."
+    )
+    note = forms.CharField(required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, lists_queryset, may_create: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier_list"].queryset = lists_queryset
+        self.may_create = may_create
+        if not may_create:
+            self.fields["supplier_list"].required = True
+            self.fields["supplier_list"].empty_label = None
+            for name in ("name", "kind"):
+                del self.fields[name]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        validate_upload(upload, extensions=(".csv", ".xlsx", ".xls", ".ods", ".txt"))
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if data.get("supplier_list") is None and self.may_create:
+            if not data.get("name"):
+                self.add_error("name", "Name the new list, or choose one of your lists above.")
+            elif SupplierList.objects.filter(name=data["name"]).exists():
+                self.add_error("name", "A list of this name exists already; choose another name.")
+            if not data.get("kind"):
+                self.add_error("kind", "Say whether the new list is restricted or trusted.")
+        return data

@@ -12,6 +12,7 @@ from django.db.models import Q
 from . import conf
 from .choices import (
     ChunkStatus,
+    Decision,
     FileRole,
     ListKind,
     NetworkDomain,
@@ -187,6 +188,12 @@ class Screening(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     error_message = models.TextField(blank=True)
 
+    # BOM value shares (sums of line values, whatever the currency): every line with a value, the lines with a
+    # restricted-vendor finding, and the lines with an untrusted-party finding and no restricted one.
+    bom_value_total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    restricted_value = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    untrusted_value = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -229,6 +236,16 @@ class Screening(models.Model):
         if self.started_at and self.finished_at:
             return self.finished_at - self.started_at
         return None
+
+    @property
+    def restricted_share(self) -> float:
+        """The share of the BOM's value on lines with a restricted vendor, 0..1."""
+        return float(self.restricted_value / self.bom_value_total) if self.bom_value_total else 0.0
+
+    @property
+    def untrusted_share(self) -> float:
+        """The share of the BOM's value on lines with an untrusted party (and no restricted vendor), 0..1."""
+        return float(self.untrusted_value / self.bom_value_total) if self.bom_value_total else 0.0
 
 
 class ScreeningChunk(models.Model):
@@ -274,6 +291,22 @@ class Finding(models.Model):
     explanation = models.TextField()
     cells = models.JSONField(default=dict, blank=True, help_text="The row's values, by header.")
 
+    # The review: a person's decision, a standing exception's, or one carried over from an earlier screening.
+    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default=Decision.OPEN)
+    decision_reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by_exception = models.ForeignKey(
+        "StandingException", null=True, blank=True, on_delete=models.SET_NULL, related_name="findings",
+        help_text="The standing exception that dismissed this finding automatically.",
+    )
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The finding of an earlier screening whose decision was carried over to this one.",
+    )
+
     class Meta:
         ordering = ["screening", "file_name", "sheet", "row", "field"]
         constraints = [
@@ -283,10 +316,21 @@ class Finding(models.Model):
                 name="screening_finding_unique_flag",
             ),
         ]
-        indexes = [models.Index(fields=["screening", "severity"])]
+        indexes = [models.Index(fields=["screening", "severity"]), models.Index(fields=["screening", "decision"])]
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.party} ({self.file_name} {self.sheet} row {self.row})"
+
+    @property
+    def where(self) -> str:
+        parts = [self.file_name]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
+        if self.row:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
 
 
 class ScreeningError(models.Model):
@@ -304,3 +348,101 @@ class ScreeningError(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class StandingException(models.Model):
+    """An organisation's standing dismissal of one cell value against one listed entity, until revoked.
+
+    Later screenings in the same scope dismiss findings with the same normalised cell value, list name and
+    entity name automatically, and say which exception did it.
+    """
+
+    scope = models.CharField(max_length=100, blank=True, db_index=True)
+    value_key = models.CharField(max_length=1000, help_text="The cell value, normalised (engine.names.normalise).")
+    value = models.TextField(help_text="The cell value as written where the exception was made.")
+    list_name = models.CharField(max_length=200, blank=True)
+    entity_name = models.CharField(max_length=500, blank=True)
+    reason = models.TextField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    source_finding = models.ForeignKey(
+        Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The finding whose dismissal made this exception.",
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoke_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["scope", "value_key"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "value_key", "list_name", "entity_name"],
+                condition=Q(revoked_at__isnull=True),
+                name="screening_exception_one_active_per_pair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        target = f"{self.entity_name} ({self.list_name})" if self.entity_name else "no listed entity"
+        return f"'{self.value}' vs {target}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuditQuerySet(models.QuerySet):
+    # Deleting a user or a screening detaches its entries (SET_NULL); the entries themselves never change.
+    _DETACHABLE = frozenset({"screening", "actor", "subject_type"})
+
+    def update(self, **kwargs):
+        if kwargs and all(name in self._DETACHABLE and value is None for name, value in kwargs.items()):
+            return super().update(**kwargs)
+        raise ValidationError("The audit log is append-only: entries cannot be changed.")
+
+    def delete(self):
+        raise ValidationError("The audit log is append-only: entries cannot be deleted.")
+
+
+class AuditEntry(models.Model):
+    """One thing a person (or the system) did, written once and never changed: the audit log."""
+
+    scope = models.CharField(max_length=100, blank=True, db_index=True)
+    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    subject_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - as Screening.subject_id
+    subject = GenericForeignKey("subject_type", "subject_id")
+    screening = models.ForeignKey(
+        Screening, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(max_length=300, blank=True, help_text="Who, as they were named at the time.")
+    action = models.CharField(max_length=50, db_index=True, help_text='What happened, such as "finding.dismissed".')
+    summary = models.TextField(help_text="What happened, in a sentence a person can read a year later.")
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name_plural = "audit entries"
+        indexes = [models.Index(fields=["subject_type", "subject_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}: {self.summary}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None or not self._state.adding:
+            raise ValidationError("The audit log is append-only: entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("The audit log is append-only: entries cannot be deleted.")

@@ -13,7 +13,7 @@ from celery import group, shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError, transaction
 
-from screening.services import screenings
+from screening.services import reviews, screenings, values
 
 logger = logging.getLogger(__name__)
 
@@ -71,3 +71,12 @@ def screen_chunk(chunk_id: int) -> None:
 @shared_task(base=ScreeningTask, name="screening.finalize")
 def finalize_screening(screening_id: int) -> None:
     screenings.screening_finalize(screening_id=screening_id)
+    after_finalize(screening_id=screening_id)
+
+
+def after_finalize(*, screening_id: int) -> None:
+    """What follows a done screening; each step acts only on a done screening and is safe to run again, so a
+    redelivered finalize (after a crash between the steps) completes them."""
+    values.screening_values_compute(screening_id=screening_id)
+    reviews.screening_carry_decisions(screening_id=screening_id)
+    reviews.screening_apply_exceptions(screening_id=screening_id)

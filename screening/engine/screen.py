@@ -31,6 +31,11 @@ from .records import (
 )
 
 BATCH_ROWS = 5_000
+# Per-screener memos (cells -> parties, domain texts -> domains, cells -> findings) are emptied when they hold
+# more than this many entries, so a BOM of endless distinct names cannot grow a worker without bound.
+MEMO_LIMIT = 100_000
+_PARTY_KEYS: tuple[str, ...] = tuple(str(name) for name in PARTY_FIELDS)
+_DOMAIN_KEY = str(Field.DOMAIN)
 
 
 @dataclass
@@ -74,6 +79,16 @@ class Screener:
         self._matches: dict[str, list[Match]] = {}
         self._verdicts: dict[tuple[str, str, NetworkDomain | None], list[Finding]] = {}
         self._default_domain = normalise_domain(config.default_domain)
+        self._parties: dict[str, list[str]] = {}  # cell -> split_parties(cell)
+        self._domains: dict[str, NetworkDomain | None] = {}  # domain cell -> domain
+        self._cells: dict[tuple[str, str, NetworkDomain | None], list[Finding]] = {}  # findings of a whole cell
+
+    @property
+    def memo_size(self) -> int:
+        """Entries held in the screener's memos; a caller keeping a screener for later may check it."""
+        return len(self._matches) + len(self._verdicts) + len(self._parties) + len(self._cells) + len(
+            self.resolver._memo
+        )
 
     # -- matching, once per distinct name
 
@@ -103,30 +118,58 @@ class Screener:
         """Findings for BOM rows, in row order; rows are consumed in batches so memory stays flat."""
         iterator = iter(rows)
         while batch := list(islice(iterator, BATCH_ROWS)):
-            self.prefetch(
-                party
-                for row in batch
-                for name in PARTY_FIELDS
-                if (cell := row.values.get(name))
-                for party in split_parties(cell)
-            )
+            cells = {cell for row in batch for name in _PARTY_KEYS if (cell := row.values.get(name))}
+            self.prefetch(party for cell in cells for party in self._split(cell))
             for row in batch:
                 yield from self.screen_row(row)
 
     def screen_row(self, row: BomRow) -> Iterator[Finding]:
-        domain = normalise_domain(row.get(Field.DOMAIN)) or self._default_domain
-        for name in PARTY_FIELDS:
-            cell = row.values.get(name)
+        # Rules run once per (cell, column, domain); the findings are copied to every row that has them.
+        values = row.values
+        domain = self._domain(values.get(_DOMAIN_KEY, ""))
+        for name in _PARTY_KEYS:
+            cell = values.get(name)
             if not cell:
                 continue
-            location = Location(row.file, row.sheet, row.row, row.headers.get(name, str(name)))
-            for party in split_parties(cell):
-                for template in self._party_findings(party, str(name), domain):
+            templates = self._cell_findings(cell, name, domain)
+            if templates:
+                location = Location(row.file, row.sheet, row.row, row.headers.get(name, name))
+                for template in templates:
                     yield dataclasses.replace(template, location=location, value=cell)
+
+    def _split(self, cell: str) -> list[str]:
+        parties = self._parties.get(cell)
+        if parties is None:
+            if len(self._parties) >= MEMO_LIMIT:
+                self._parties.clear()
+            parties = self._parties[cell] = split_parties(cell)
+        return parties
+
+    def _domain(self, text: str) -> NetworkDomain | None:
+        try:
+            return self._domains[text]
+        except KeyError:
+            if len(self._domains) >= MEMO_LIMIT:
+                self._domains.clear()
+            domain = self._domains[text] = normalise_domain(text) or self._default_domain
+            return domain
+
+    def _cell_findings(self, cell: str, field_name: str, domain: NetworkDomain | None) -> list[Finding]:
+        key = (cell, field_name, domain)
+        templates = self._cells.get(key)
+        if templates is None:
+            if len(self._cells) >= MEMO_LIMIT:
+                self._cells.clear()
+            templates = self._cells[key] = [
+                template for party in self._split(cell) for template in self._party_findings(party, field_name, domain)
+            ]
+        return templates
 
     def _party_findings(self, party: str, field_name: str, domain: NetworkDomain | None) -> list[Finding]:
         key = (party, field_name, domain)
         if key not in self._verdicts:
+            if len(self._verdicts) >= MEMO_LIMIT:
+                self._verdicts.clear()
             context = PartyContext(
                 location=Location(""),
                 field=field_name,

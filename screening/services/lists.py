@@ -8,10 +8,13 @@ from typing import BinaryIO
 from django.db import transaction
 from django.db.models import Max
 
+from screening.choices import AuditAction
 from screening.engine.bom import iter_table_rows
 from screening.engine.lists import ParsedList, parse_list_rows
 from screening.engine.records import BomReadError, ListKind, Location, RowError
 from screening.models import Entity, ListVersion, Relation, SupplierList
+
+from .audit import actor_name, audit_record
 
 
 class ListImportError(Exception):
@@ -69,11 +72,16 @@ def supplier_list_import(
     source_url: str = "",
     note: str = "",
     user=None,
+    scope: str | None = None,
 ) -> ListVersion:
-    """Import a list file as the next version of the named list (created on first import).
+    """Import a list file as the next version of the named list (created on first import, in `scope`).
+
+    With a scope, the named list must be of that scope (a user adds versions only to lists they may manage);
+    without one (the command, the admin) the list keeps its own scope, and a new list is public.
 
     A file with any rejected row imports nothing and raises ListImportError listing every row. Importing the
-    file the current version came from again returns that version and creates nothing.
+    file the current version came from again returns that version and creates nothing. Each new version is
+    written to the audit log.
     """
     kind = ListKind(kind)
     fileobj.seek(0)
@@ -85,8 +93,12 @@ def supplier_list_import(
 
     with transaction.atomic():
         supplier_list, created = SupplierList.objects.select_for_update().get_or_create(
-            name=name, defaults={"kind": kind, "publisher": publisher, "source_url": source_url}
+            name=name, defaults={"kind": kind, "publisher": publisher, "source_url": source_url, "scope": scope or ""}
         )
+        if scope is not None and supplier_list.scope != scope:
+            raise ListImportError(
+                [RowError(Location(filename), f"the name '{name}' is taken by another list; choose another name.")]
+            )
         if supplier_list.kind != kind:
             raise ListImportError(
                 [RowError(Location(filename), f"the list '{name}' is a {supplier_list.kind} list, not {kind}.")]
@@ -137,5 +149,17 @@ def supplier_list_import(
                 for relation in parsed.relations
             ],
             batch_size=2000,
+        )
+        audit_record(
+            scope=supplier_list.scope,
+            actor=user,
+            action=AuditAction.LIST_IMPORTED,
+            summary=f"{actor_name(user)} imported {filename} as version {number} of the "
+            f"{supplier_list.get_kind_display().lower()} list '{name}'"
+            f"{' (new list)' if created else ''}: {version.entity_count} entities, "
+            f"{version.relation_count} relations, SHA-256 {digest}.",
+            subject=supplier_list,
+            details={"list_id": supplier_list.pk, "version_id": version.pk, "number": number, "file": filename,
+                     "sha256": digest, "entities": version.entity_count, "relations": version.relation_count},
         )
     return version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -76,7 +77,32 @@ def list_set_load(*, version_ids: tuple[int, ...]) -> ListSet:
 def indexed_lists(version_ids: tuple[int, ...], review_threshold: float) -> tuple[ListSet, EntityIndex]:
     """Versions never change, so a worker process indexes a set of them once and keeps it."""
     list_set = list_set_load(version_ids=version_ids)
-    return list_set, EntityIndex(list_set.entities.values(), review_threshold=review_threshold)
+    index = EntityIndex(list_set.entities.values(), review_threshold=review_threshold)
+    # The lists and their index are hundreds of thousands of long-lived objects. Chunks allocate a lot, so the
+    # garbage collector's full passes come often, and each would scan all of them again: move what the process
+    # holds now into the permanent generation, which the collector skips (gc.freeze; the lists hold no cycles,
+    # so an index dropped from this cache is still freed by reference counting).
+    gc.freeze()
+    return list_set, index
+
+
+# Match results this process has seen, per scope (list versions and threshold), in front of Django's cache:
+# a warm worker then needs no cache round trip per chunk, and results are reused within the process even when
+# the cache is a small per-process LocMemCache. Bounded in scopes and names; emptied when a scope's entities
+# are loaded again (a new ListSet object), so it never hands out entities of another load.
+LOCAL_SCOPES = 4
+LOCAL_NAMES = 200_000
+_local: dict[str, tuple[Mapping[str, ListedEntity], dict[str, list[Match]]]] = {}
+
+
+def _local_matches(prefix: str, entities: Mapping[str, ListedEntity]) -> dict[str, list[Match]]:
+    held = _local.get(prefix)
+    if held is None or held[0] is not entities:
+        _local.pop(prefix, None)
+        while len(_local) >= LOCAL_SCOPES:
+            _local.pop(next(iter(_local)))
+        held = _local[prefix] = (entities, {})
+    return held[1]
 
 
 class CachedMatchStore:
@@ -91,16 +117,29 @@ class CachedMatchStore:
     def _key(self, name: str) -> str:
         return f"{self.prefix}:{hashlib.sha1(name.encode(), usedforsecurity=False).hexdigest()}"
 
+    def _remember(self, matches: Mapping[str, list[Match]]) -> None:
+        local = _local_matches(self.prefix, self.entities)
+        if len(local) + len(matches) > LOCAL_NAMES:
+            local.clear()
+        local.update(matches)
+
     def get_many(self, names: list[str]) -> dict[str, list[Match]]:
-        keys = {self._key(name): name for name in names}
-        found = {}
+        local = _local_matches(self.prefix, self.entities)
+        found = {name: list(local[name]) for name in names if name in local}
+        missing = [name for name in names if name not in found]
+        if not missing:
+            return found
+        keys = {self._key(name): name for name in missing}
+        fetched = {}
         for key, stored in cache.get_many(list(keys)).items():
             matches = [
                 Match(self.entities[entity_key], score, confirmed, matched_name, explanation)
                 for entity_key, score, confirmed, matched_name, explanation in stored
                 if entity_key in self.entities
             ]
-            found[keys[key]] = matches
+            fetched[keys[key]] = matches
+        self._remember(fetched)
+        found.update((name, list(matches)) for name, matches in fetched.items())
         return found
 
     def set_many(self, matches: Mapping[str, list[Match]]) -> None:
@@ -111,3 +150,4 @@ class CachedMatchStore:
             },
             timeout=self.timeout,
         )
+        self._remember({name: list(found) for name, found in matches.items()})

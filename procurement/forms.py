@@ -1,0 +1,197 @@
+"""Forms for tenders (with their lots and screening policy) and bid uploads.
+
+The forms only collect and check input; the services in procurement.services write it.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from screening import conf as screening_conf
+from screening.choices import ListKind, NetworkDomain, Severity
+from screening.engine.policy import RULES
+from screening.engine.records import NetworkDomain as EngineDomain
+from screening.forms import MultipleFileField, validate_upload
+
+from .models import NO_DOMAIN, REVIEW_THRESHOLD_MAX, REVIEW_THRESHOLD_MIN, Lot, Organisation, Tender
+from .selectors import supplier_lists_visible
+
+# Columns of the severity table: a line with no domain first, then every network domain.
+SEVERITY_DOMAINS: list[tuple[str, str]] = [(NO_DOMAIN, "No domain"), *NetworkDomain.choices]
+
+
+def severity_field_name(rule_code: str, domain: str) -> str:
+    return f"severity__{rule_code}__{domain or 'none'}"
+
+
+def rule_default_severity(rule_code: str, domain: str) -> str:
+    return RULES[rule_code].default_severity(EngineDomain(domain) if domain else None).value
+
+
+class TenderForm(forms.ModelForm):
+    """A tender and its screening policy. The severity table has one select per rule and network domain."""
+
+    class Meta:
+        model = Tender
+        fields = [
+            "reference",
+            "title",
+            "description",
+            "submission_deadline",
+            "status",
+            "restricted_lists",
+            "trusted_lists",
+            "review_threshold",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "submission_deadline": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "restricted_lists": forms.CheckboxSelectMultiple,
+            "trusted_lists": forms.CheckboxSelectMultiple,
+            "review_threshold": forms.NumberInput(
+                attrs={"step": "0.01", "min": REVIEW_THRESHOLD_MIN, "max": REVIEW_THRESHOLD_MAX}
+            ),
+        }
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+        self.fields["restricted_lists"].queryset = supplier_lists_visible(
+            organisation=organisation, kind=ListKind.RESTRICTED
+        )
+        self.fields["trusted_lists"].queryset = supplier_lists_visible(organisation=organisation, kind=ListKind.TRUSTED)
+        for name in ("restricted_lists", "trusted_lists"):
+            self.fields[name].help_text += " Leave both empty to use every active list your organisation may use."
+        self.fields["submission_deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        overrides = self.instance.severity_overrides or {}
+        for code in RULES:
+            for domain, domain_label in SEVERITY_DOMAINS:
+                default = rule_default_severity(code, domain)
+                self.fields[severity_field_name(code, domain)] = forms.ChoiceField(
+                    label=f"{RULES[code].title or code}, {domain_label}",
+                    choices=[("", f"Default ({Severity(default).label.lower()})"), *Severity.choices],
+                    required=False,
+                    initial=overrides.get(code, {}).get(domain, ""),
+                )
+
+    def severity_rules(self) -> list[tuple[str, str]]:
+        """The table's columns: (rule code, title)."""
+        return [(code, RULES[code].title or code) for code in RULES]
+
+    def severity_table(self) -> list[dict]:
+        """The table's rows for the template: one per network domain, a bound select per rule."""
+        return [
+            {"domain": domain, "label": label, "cells": [self[severity_field_name(code, domain)] for code in RULES]}
+            for domain, label in SEVERITY_DOMAINS
+        ]
+
+    def clean_reference(self):
+        reference = self.cleaned_data["reference"].strip()
+        clash = Tender.objects.filter(organisation=self.organisation, reference__iexact=reference)
+        if self.instance.pk:
+            clash = clash.exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(f"Your organisation already has a tender with the reference {reference}.")
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        overrides: dict[str, dict[str, str]] = {}
+        for code in RULES:
+            for domain, _label in SEVERITY_DOMAINS:
+                severity = cleaned.pop(severity_field_name(code, domain), "")
+                if severity:
+                    overrides.setdefault(code, {})[domain] = severity
+        cleaned["severity_overrides"] = overrides
+        return cleaned
+
+    def tender_data(self) -> dict:
+        """What tender_create / tender_update take."""
+        names = [*self.Meta.fields, "severity_overrides"]
+        return {name: self.cleaned_data[name] for name in names}
+
+
+class LotForm(forms.ModelForm):
+    class Meta:
+        model = Lot
+        fields = ["number", "title", "domain"]
+        widgets = {"number": forms.NumberInput(attrs={"min": 1, "style": "width: 5em"})}
+
+
+class BaseLotFormSet(forms.BaseInlineFormSet):
+    def lot_specs(self) -> list[dict]:
+        """The lots the tender should have after saving: every filled-in form not marked for deletion."""
+        specs = []
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            data = form.cleaned_data
+            specs.append(
+                {"id": form.instance.pk, "number": data["number"], "title": data["title"], "domain": data["domain"]}
+            )
+        return specs
+
+
+def lot_formset(*, extra: int):
+    return forms.inlineformset_factory(
+        Tender, Lot, form=LotForm, formset=BaseLotFormSet, extra=extra, can_delete=True, min_num=0
+    )
+
+
+class BidForm(forms.Form):
+    """A bid: who bids for which lots, with its bills of materials and an optional subcontractor declaration."""
+
+    bidder_name = forms.CharField(label="Bidder company name", max_length=300)
+    bidder_country = forms.CharField(
+        label="Bidder country", max_length=2, required=False, help_text="Two letters (ISO 3166-1), e.g. DE."
+    )
+    bidder_registration = forms.CharField(label="Registration number", max_length=100, required=False)
+    lots = forms.ModelMultipleChoiceField(
+        queryset=Lot.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Lots bid for"
+    )
+    boms = MultipleFileField(
+        label="Bill of materials files",
+        help_text="xlsx, xlsm, xls, ods or csv; choose several at once if the bid has several.",
+    )
+    declaration = forms.FileField(
+        label="Subcontractor declaration",
+        required=False,
+        help_text="Optional: a sheet with Contractor and Subcontractor columns.",
+    )
+
+    def __init__(self, *args, tender: Tender, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tender = tender
+        self.fields["lots"].queryset = tender.lots.all()
+        accept = ",".join(screening_conf.get("ALLOWED_EXTENSIONS"))
+        self.fields["boms"].widget.attrs["accept"] = accept
+        self.fields["declaration"].widget.attrs["accept"] = accept
+
+    def clean_bidder_country(self):
+        country = self.cleaned_data["bidder_country"].strip().upper()
+        if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
+            raise ValidationError("Give the country as two letters (ISO 3166-1), e.g. DE.")
+        return country
+
+    def clean_boms(self):
+        files = self.cleaned_data["boms"]
+        if not files:
+            raise ValidationError("Choose at least one bill of materials.")
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+    def clean_declaration(self):
+        upload = self.cleaned_data.get("declaration")
+        if upload:
+            validate_upload(upload)
+        return upload

@@ -1,0 +1,190 @@
+"""Reads with business meaning: what a user may see, a bid's screenings, the lists and policy a bid is screened under.
+
+Every lookup of an organisation's object goes through here, scoped to the user's organisation, so another
+organisation's object is simply not found (404), never "forbidden".
+"""
+
+from __future__ import annotations
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Cast
+from django.http import Http404
+
+from screening.engine.policy import PolicyConfig
+from screening.models import ListVersion, Screening, SupplierList
+from screening.services.matching import list_versions_in_force
+
+from .access import membership_of, organisation_scope
+from .models import Bid, BidDocument, Membership, Organisation, Tender
+
+
+def organisation_of(user) -> Organisation | None:
+    membership = membership_of(user)
+    return membership.organisation if membership else None
+
+
+def tenders_for_user(*, user) -> QuerySet[Tender]:
+    """The tenders of the user's organisation (none for a user without one)."""
+    membership = membership_of(user)
+    if membership is None:
+        return Tender.objects.none()
+    return Tender.objects.filter(organisation_id=membership.organisation_id)
+
+
+def tender_for_user_or_404(*, user, pk) -> Tender:
+    try:
+        return tenders_for_user(user=user).select_related("organisation").get(pk=pk)
+    except (Tender.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such tender.") from error
+
+
+def bid_for_user_or_404(*, user, pk) -> Bid:
+    membership = membership_of(user)
+    try:
+        if membership is None:
+            raise Bid.DoesNotExist
+        return Bid.objects.select_related("tender__organisation").get(
+            pk=pk, tender__organisation_id=membership.organisation_id
+        )
+    except (Bid.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such bid.") from error
+
+
+def document_for_user_or_404(*, user, pk) -> BidDocument:
+    membership = membership_of(user)
+    try:
+        if membership is None:
+            raise BidDocument.DoesNotExist
+        return BidDocument.objects.select_related("file", "bid__tender").get(
+            pk=pk, bid__tender__organisation_id=membership.organisation_id
+        )
+    except (BidDocument.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such document.") from error
+
+
+def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
+    return organisation.memberships.select_related("user").order_by("user__last_name", "user__username")
+
+
+# -- lists and policy
+
+
+def supplier_lists_visible(*, organisation: Organisation, kind: str | None = None) -> QuerySet[SupplierList]:
+    """Lists the organisation may use: public ones (scope "") and its own, with at least one version."""
+    lists = SupplierList.objects.filter(scope__in=["", organisation_scope(organisation.pk)], versions__isnull=False)
+    if kind:
+        lists = lists.filter(kind=kind)
+    return lists.distinct().order_by("kind", "name")
+
+
+def tender_list_versions(*, tender: Tender) -> list[ListVersion]:
+    """The current version of each list the tender names; if it names none, of every active list it may use.
+
+    The plugin's own fallback (every active list) would reach other organisations' private lists, so the
+    fallback is narrowed to the lists this organisation may see.
+    """
+    lists = [*tender.restricted_lists.all(), *tender.trusted_lists.all()]
+    if not lists:
+        lists = list(supplier_lists_visible(organisation=tender.organisation).filter(is_active=True))
+    return list_versions_in_force(lists=lists)
+
+
+def bid_policy(*, bid: Bid) -> PolicyConfig:
+    """The tender's policy as it stands now; a bid for exactly one lot screens undomained lines in its domain."""
+    tender = bid.tender
+    lots = list(bid.lots.all())
+    return PolicyConfig(
+        review_threshold=tender.review_threshold,
+        severities=tender.severity_overrides or {},
+        default_domain=lots[0].domain if len(lots) == 1 else "",
+    )
+
+
+# -- screenings of bids
+
+
+def _bid_content_type() -> ContentType:
+    return ContentType.objects.get_for_model(Bid)
+
+
+def bid_screenings(bid: Bid) -> QuerySet[Screening]:
+    """Every screening of the bid, newest first."""
+    return Screening.objects.filter(subject_type=_bid_content_type(), subject_id=str(bid.pk)).order_by(
+        "-created_at", "-pk"
+    )
+
+
+def bid_latest_screening(bid: Bid) -> Screening | None:
+    return bid_screenings(bid).first()
+
+
+def tender_bids(*, tender: Tender) -> list[Bid]:
+    """The tender's bids, each with `latest_screening` (or None) and `document_count`, in a fixed number of queries."""
+    latest = (
+        Screening.objects.filter(
+            subject_type=_bid_content_type(), subject_id=Cast(OuterRef("pk"), output_field=CharField())
+        )
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    bids = list(
+        tender.bids.annotate(latest_screening_id=Subquery(latest), document_count=Count("documents", distinct=True))
+        .prefetch_related("lots")
+        .order_by("created_at", "pk")
+    )
+    screenings = Screening.objects.prefetch_related("list_versions__supplier_list").in_bulk(
+        [bid.latest_screening_id for bid in bids if bid.latest_screening_id]
+    )
+    for bid in bids:
+        bid.tender = tender
+        bid.latest_screening = screenings.get(bid.latest_screening_id)
+    return bids
+
+
+# -- the audit log (kept by the screening plugin)
+
+
+def _audit_entry_model():
+    try:
+        from screening.models import AuditEntry
+    except ImportError:  # the plugin's audit log is not installed yet
+        return None
+    return AuditEntry
+
+
+def audit_log_available() -> bool:
+    return _audit_entry_model() is not None
+
+
+def tender_audit_entries(*, tender: Tender):
+    """The audit entries about the tender, its bids and their screenings, oldest first."""
+    model = _audit_entry_model()
+    if model is None:
+        return []
+    bid_ids = [str(pk) for pk in tender.bids.values_list("pk", flat=True)]
+    about = Q(subject_type=ContentType.objects.get_for_model(Tender), subject_id=str(tender.pk)) | Q(
+        subject_type=_bid_content_type(), subject_id__in=bid_ids
+    )
+    screening_ids = Screening.objects.filter(subject_type=_bid_content_type(), subject_id__in=bid_ids).values("pk")
+    about |= Q(screening_id__in=screening_ids)
+    return _audit_entries(model, about, tender.organisation_id)
+
+
+def bid_audit_entries(*, bid: Bid):
+    model = _audit_entry_model()
+    if model is None:
+        return []
+    about = Q(subject_type=_bid_content_type(), subject_id=str(bid.pk)) | Q(
+        screening_id__in=bid_screenings(bid).values("pk")
+    )
+    return _audit_entries(model, about, bid.tender.organisation_id)
+
+
+def _audit_entries(model, about: Q, organisation_id: int):
+    return (
+        model.objects.filter(about, scope=organisation_scope(organisation_id))
+        .select_related("subject_type")
+        .prefetch_related("subject")
+        .order_by("created_at", "pk")
+    )

@@ -1,0 +1,403 @@
+"""Writes on the buying side: tenders with their lots and policy, bids with their files, and screening bids.
+
+Every change is recorded in the screening plugin's audit log (screening.services.audit.audit_record), in the
+transaction that makes it.
+
+A bid's re-screen is the plugin's `screening_rescreen` while the tender's policy and lists are unchanged, and a
+fresh screening under the tender's current policy and lists once they have changed (see `bid_rescreen`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+
+from screening.choices import FileRole, ListKind
+from screening.models import Screening, SupplierList
+from screening.services.screenings import screening_rescreen, screening_start, uploaded_file_create
+
+from .access import organisation_scope
+from .choices import AuditAction, TenderStatus
+from .models import Bid, BidDocument, Lot, Organisation, Tender, default_review_threshold
+from .selectors import bid_latest_screening, bid_policy, supplier_lists_visible, tender_list_versions
+
+logger = logging.getLogger(__name__)
+
+TENDER_FIELDS = (
+    "reference",
+    "title",
+    "description",
+    "submission_deadline",
+    "status",
+    "review_threshold",
+    "severity_overrides",
+)
+
+
+def _audit(*, tender: Tender, user, action: str, summary: str, subject, screening=None, details=None) -> None:
+    # Imported here: the audit log belongs to the screening plugin and is optional for importing this module.
+    from screening.services.audit import audit_record
+
+    audit_record(
+        scope=organisation_scope(tender.organisation_id),
+        actor=user,
+        action=action,
+        summary=summary,
+        subject=subject,
+        screening=screening,
+        details=details or {},
+    )
+
+
+# -- tenders
+
+
+def _check_lists(*, organisation: Organisation, lists: Iterable[SupplierList], kind: str, field_name: str) -> list:
+    lists = list(lists)
+    visible = set(supplier_lists_visible(organisation=organisation, kind=kind).values_list("pk", flat=True))
+    wrong = [supplier_list for supplier_list in lists if supplier_list.pk not in visible]
+    if wrong:
+        names = ", ".join(supplier_list.name for supplier_list in wrong)
+        raise ValidationError(
+            {field_name: f"{names}: not a {ListKind(kind).label.lower()} list your organisation may use."}
+        )
+    return lists
+
+
+def _lots_set(*, tender: Tender, lots: Sequence[Mapping[str, Any]]) -> None:
+    """Make the tender's lots exactly these: {"id": an existing lot's id or None, "number", "title", "domain"}."""
+    numbers = [spec["number"] for spec in lots]
+    duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
+    if duplicates:
+        raise ValidationError(f"Lot numbers must differ; {', '.join(map(str, duplicates))} is used twice.")
+    existing = {lot.pk: lot for lot in tender.lots.all()}
+    kept = {spec.get("id") for spec in lots if spec.get("id")}
+    removed = [lot for pk, lot in existing.items() if pk not in kept]
+    with_bids = [lot for lot in removed if lot.bids.exists()]
+    if with_bids:
+        raise ValidationError(
+            f"Lot {with_bids[0].number} has bids, so it cannot be removed. Change its title or domain instead."
+        )
+    Lot.objects.filter(pk__in=[lot.pk for lot in removed]).delete()
+    for spec in lots:
+        lot = existing.get(spec.get("id")) or Lot(tender=tender)
+        lot.number, lot.title, lot.domain = spec["number"], spec["title"], spec["domain"]
+        lot.full_clean()
+        lot.save()
+
+
+def _lot_specs(tender: Tender) -> list[dict]:
+    return [{"number": lot.number, "title": lot.title, "domain": lot.domain} for lot in tender.lots.all()]
+
+
+@transaction.atomic
+def tender_create(
+    *,
+    organisation: Organisation,
+    user,
+    reference: str,
+    title: str,
+    description: str = "",
+    submission_deadline=None,
+    status: str = TenderStatus.DRAFT,
+    restricted_lists: Iterable[SupplierList] = (),
+    trusted_lists: Iterable[SupplierList] = (),
+    review_threshold: float | None = None,
+    severity_overrides: Mapping | None = None,
+    lots: Sequence[Mapping[str, Any]] = (),
+) -> Tender:
+    restricted = _check_lists(
+        organisation=organisation, lists=restricted_lists, kind=ListKind.RESTRICTED, field_name="restricted_lists"
+    )
+    trusted = _check_lists(
+        organisation=organisation, lists=trusted_lists, kind=ListKind.TRUSTED, field_name="trusted_lists"
+    )
+    tender = Tender(
+        organisation=organisation,
+        reference=reference,
+        title=title,
+        description=description,
+        submission_deadline=submission_deadline,
+        status=status,
+        review_threshold=default_review_threshold() if review_threshold is None else review_threshold,
+        severity_overrides=dict(severity_overrides or {}),
+        created_by=user,
+    )
+    tender.full_clean()
+    tender.save()
+    tender.restricted_lists.set(restricted)
+    tender.trusted_lists.set(trusted)
+    _lots_set(tender=tender, lots=lots)
+    _audit(
+        tender=tender,
+        user=user,
+        action=AuditAction.TENDER_CREATED,
+        summary=f"Tender {tender.reference} created",
+        subject=tender,
+        details={
+            "reference": tender.reference,
+            "title": tender.title,
+            "status": tender.status,
+            "restricted_lists": [supplier_list.name for supplier_list in restricted],
+            "trusted_lists": [supplier_list.name for supplier_list in trusted],
+            "review_threshold": tender.review_threshold,
+            "severity_overrides": tender.severity_overrides,
+            "lots": _lot_specs(tender),
+        },
+    )
+    return tender
+
+
+def _jsonable(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+@transaction.atomic
+def tender_update(
+    *, tender: Tender, user, data: Mapping[str, Any], lots: Sequence[Mapping[str, Any]] | None = None
+) -> Tender:
+    """Change the tender's fields (TENDER_FIELDS, restricted_lists, trusted_lists) and, if given, its lots.
+
+    Bids already screened keep their screenings; a re-screen applies the new policy.
+    """
+    unknown = set(data) - {*TENDER_FIELDS, "restricted_lists", "trusted_lists"}
+    if unknown:
+        raise ValueError(f"tender_update cannot change {', '.join(sorted(unknown))}")
+    changes: dict[str, list] = {}
+    stored = Tender.objects.select_for_update().get(pk=tender.pk)  # the caller's copy may already hold the edits
+    for name in TENDER_FIELDS:
+        if name in data and getattr(stored, name) != data[name]:
+            changes[name] = [_jsonable(getattr(stored, name)), _jsonable(data[name])]
+        if name in data:
+            setattr(tender, name, data[name])
+    tender.full_clean()
+    tender.save()
+    for name, kind in (("restricted_lists", ListKind.RESTRICTED), ("trusted_lists", ListKind.TRUSTED)):
+        if name not in data:
+            continue
+        new = _check_lists(organisation=tender.organisation, lists=data[name], kind=kind, field_name=name)
+        relation = getattr(tender, name)
+        old_names = sorted(relation.values_list("name", flat=True))
+        new_names = sorted(supplier_list.name for supplier_list in new)
+        if old_names != new_names:
+            changes[name] = [old_names, new_names]
+            relation.set(new)
+    if lots is not None:
+        before = _lot_specs(tender)
+        _lots_set(tender=tender, lots=lots)
+        after = _lot_specs(tender)
+        if before != after:
+            changes["lots"] = [before, after]
+    if changes:
+        _audit(
+            tender=tender,
+            user=user,
+            action=AuditAction.TENDER_UPDATED,
+            summary=f"Tender {tender.reference} changed: {', '.join(changes)}",
+            subject=tender,
+            details={"changes": changes},
+        )
+    return tender
+
+
+# -- bids
+
+
+class ScreeningNotStarted(ValidationError):
+    """A bid's screening could not start; the bid and its files are kept."""
+
+
+def _bid_screening_start(*, bid: Bid, user, previous: Screening | None = None) -> Screening:
+    tender = bid.tender
+    versions = tender_list_versions(tender=tender)
+    if not versions:
+        raise ScreeningNotStarted(
+            "No list is in force for this tender: choose its restricted and trusted lists (or ask an administrator "
+            "to import a list), then press Re-screen."
+        )
+    files = [document.file for document in bid.documents.select_related("file")]
+    return screening_start(
+        files=files,
+        list_versions=versions,
+        policy=bid_policy(bid=bid),
+        bidder=bid.bidder_name,
+        label=f"{tender.reference} — {bid.bidder_name}"[:255],
+        subject=bid,
+        scope=organisation_scope(tender.organisation_id),
+        user=user,
+        previous=previous,
+    )
+
+
+def _screening_details(screening: Screening) -> dict:
+    return {
+        "screening": screening.pk,
+        "list_versions": [str(version) for version in screening.list_versions.select_related("supplier_list")],
+        "policy": screening.policy,
+    }
+
+
+@transaction.atomic
+def bid_create(
+    *,
+    tender: Tender,
+    user,
+    bidder_name: str,
+    bidder_country: str = "",
+    bidder_registration: str = "",
+    lots: Iterable[Lot] = (),
+    boms: Sequence[File],
+    declaration: File | None = None,
+) -> Bid:
+    """Store the bid and its files (with their SHA-256), then start its screening once the transaction commits.
+
+    The files are kept whatever happens to the screening: if it cannot even start, the bid is saved without one
+    and the reason goes into the audit log; the officer can re-screen later.
+    """
+    if not boms:
+        raise ValidationError({"boms": "Choose at least one bill of materials."})
+    lots = list(lots)
+    foreign = [lot for lot in lots if lot.tender_id != tender.pk]
+    if foreign:
+        raise ValidationError({"lots": f"{foreign[0]} is not a lot of tender {tender.reference}."})
+    bid = Bid(
+        tender=tender,
+        bidder_name=bidder_name,
+        bidder_country=bidder_country,
+        bidder_registration=bidder_registration,
+        created_by=user,
+    )
+    bid.full_clean()
+    bid.save()
+    bid.lots.set(lots)
+    uploads = [(content, FileRole.BOM) for content in boms]
+    if declaration is not None:
+        uploads.append((declaration, FileRole.DECLARATION))
+    documents = []
+    for content, role in uploads:
+        stored = uploaded_file_create(content=content, name=content.name, role=role, user=user)
+        documents.append(BidDocument(bid=bid, file=stored, role=role))
+    BidDocument.objects.bulk_create(documents)
+
+    _audit(
+        tender=tender,
+        user=user,
+        action=AuditAction.BID_UPLOADED,
+        summary=f"Bid from {bid.bidder_name} uploaded with {len(documents)} file(s): "
+        + ", ".join(document.file.original_name for document in documents),
+        subject=bid,
+        details={
+            "tender": tender.reference,
+            "bidder_name": bid.bidder_name,
+            "bidder_country": bid.bidder_country,
+            "bidder_registration": bid.bidder_registration,
+            "lots": [lot.number for lot in lots],
+            "files": [
+                {"name": d.file.original_name, "role": d.role, "sha256": d.file.sha256, "size": d.file.size}
+                for d in documents
+            ],
+        },
+    )
+    problem = ""
+    try:
+        with transaction.atomic():
+            _bid_screening_start(bid=bid, user=user)  # the plugin records "screening.started"
+    except ScreeningNotStarted as error:
+        problem = " ".join(error.messages)
+    except Exception as error:  # the upload is kept whatever stops the screening from starting
+        logger.exception("bid %s: the screening could not start", bid.pk)
+        problem = f"The screening could not start ({error}). Try Re-screen; tell your administrator if it repeats."
+    if problem:
+        _audit(
+            tender=tender,
+            user=user,
+            action=AuditAction.BID_SCREENING_NOT_STARTED,
+            summary=f"Bid from {bid.bidder_name}: screening not started",
+            subject=bid,
+            details={"reason": problem},
+        )
+    return bid
+
+
+def _policy_key(policy: dict) -> dict:
+    # trusted_in_force follows from the list versions, not from the tender's policy
+    return {key: value for key, value in (policy or {}).items() if key != "trusted_in_force"}
+
+
+@transaction.atomic
+def bid_rescreen(*, bid: Bid, user) -> Screening:
+    """Screen the bid's files again against the current list versions; earlier screenings and decisions stay.
+
+    While the tender's policy and choice of lists are what the latest screening used, this is the plugin's
+    `screening_rescreen` (the same lists' newest versions, the same policy). Once the tender's policy or lists
+    have changed, a fresh screening under the tender's current policy and lists follows the latest one instead.
+    """
+    previous = bid_latest_screening(bid)
+    if previous is not None and not previous.is_finished:
+        raise ValidationError(
+            f"Screening #{previous.pk} of {bid.bidder_name} is still {previous.get_status_display().lower()}; "
+            "wait for it to finish (or cancel it) before screening the bid again."
+        )
+    details: dict[str, Any] = {}
+    if previous is not None:
+        versions = tender_list_versions(tender=bid.tender)
+        lists_now = {version.supplier_list_id for version in versions}
+        lists_then = set(previous.list_versions.values_list("supplier_list_id", flat=True))
+        details["previous"] = previous.pk
+        details["policy_changed"] = _policy_key(bid_policy(bid=bid).as_dict()) != _policy_key(previous.policy)
+        details["lists_changed"] = lists_now != lists_then
+    if previous is not None and not details["policy_changed"] and not details["lists_changed"]:
+        screening = screening_rescreen(screening=previous, user=user)
+    else:
+        screening = _bid_screening_start(bid=bid, user=user, previous=previous)
+    details.update(_screening_details(screening))
+    if details.get("policy_changed") or details.get("lists_changed"):
+        why = " under the tender's changed policy" if details.get("policy_changed") else " with the tender's new lists"
+    else:
+        why = " against the current list versions"
+    _audit(
+        tender=bid.tender,
+        user=user,
+        action=AuditAction.BID_RESCREENED,
+        summary=f"Bid from {bid.bidder_name} re-screened{why} (screening #{screening.pk})",
+        subject=bid,
+        screening=screening,
+        details=details,
+    )
+    return screening
+
+
+@dataclass
+class TenderRescreen:
+    started: list[Screening] = field(default_factory=list)
+    skipped: list[tuple[Bid, str]] = field(default_factory=list)  # (bid, why)
+
+
+@transaction.atomic
+def tender_rescreen(*, tender: Tender, user) -> TenderRescreen:
+    """Re-screen every bid of the tender; a bid whose screening still runs, or cannot start, is skipped."""
+    result = TenderRescreen()
+    for bid in tender.bids.select_related("tender").order_by("pk"):
+        try:
+            with transaction.atomic():
+                result.started.append(bid_rescreen(bid=bid, user=user))
+        except ValidationError as error:
+            result.skipped.append((bid, " ".join(error.messages)))
+    _audit(
+        tender=tender,
+        user=user,
+        action=AuditAction.TENDER_RESCREENED,
+        summary=f"Tender {tender.reference}: {len(result.started)} bid(s) re-screened, {len(result.skipped)} skipped",
+        subject=tender,
+        details={
+            "screenings": [screening.pk for screening in result.started],
+            "skipped": [{"bid": bid.pk, "bidder_name": bid.bidder_name, "reason": why} for bid, why in result.skipped],
+        },
+    )
+    return result

@@ -1,0 +1,331 @@
+"""The officers' pages: tenders, their bids, files, reports and audit log. Thin: forms check, services write.
+
+Every object is looked up through a selector scoped to the user's organisation, so another organisation's
+object is "not found" (404). Officers and admins create and change; reviewers read.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from screening.choices import NetworkDomain
+
+from .access import OrganisationAccess, membership_of
+from .charts import severity_chart, value_share_chart
+from .choices import Role
+from .filtersets import TenderFilterSet
+from .forms import BidForm, TenderForm, lot_formset
+from .reports import audit_csv, tender_summary_rows, tender_summary_xlsx
+from .selectors import (
+    audit_log_available,
+    bid_audit_entries,
+    bid_for_user_or_404,
+    bid_policy,
+    bid_screenings,
+    document_for_user_or_404,
+    organisation_members,
+    tender_audit_entries,
+    tender_bids,
+    tender_for_user_or_404,
+    tender_list_versions,
+    tenders_for_user,
+)
+from .services import bid_create, bid_rescreen, tender_create, tender_rescreen, tender_update
+
+ACCESS = OrganisationAccess()
+TENDERS_PER_PAGE = 25
+
+
+def member_required(view):
+    """Logged in (else the login page) and a member of an organisation (else a page saying whom to ask)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if membership_of(request.user) is None:
+            return render(request, "procurement/no_membership.html", status=403)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _require_screen(request) -> None:
+    if not ACCESS.can_screen(request.user):
+        raise PermissionDenied("Only procurement officers and organisation admins create tenders and upload bids.")
+
+
+def _form_errors_from(error: ValidationError, form) -> None:
+    """Put a service's ValidationError next to the fields it names, or at the top of the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+# -- tenders
+
+
+@require_GET
+@member_required
+def tender_list(request):
+    tenders = tenders_for_user(user=request.user).annotate(bid_count=Count("bids")).order_by("-created_at", "-pk")
+    filterset = TenderFilterSet(request.GET or None, queryset=tenders)
+    page = Paginator(filterset.qs, TENDERS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "procurement/tender_list.html",
+        {
+            "filterset": filterset,
+            "page": page,
+            "query": query.urlencode(),
+            "can_screen": ACCESS.can_screen(request.user),
+        },
+    )
+
+
+def _tender_form_page(request, *, tender=None):
+    organisation = membership_of(request.user).organisation
+    formset_class = lot_formset(extra=1 if tender and tender.lots.exists() else 2)
+    if request.method == "POST":
+        form = TenderForm(request.POST, instance=tender, organisation=organisation)
+        formset = formset_class(request.POST, instance=tender, prefix="lots")
+        if form.is_valid() and formset.is_valid():
+            try:
+                if tender is None:
+                    tender = tender_create(
+                        organisation=organisation, user=request.user, lots=formset.lot_specs(), **form.tender_data()
+                    )
+                    messages.success(request, f"Tender {tender.reference} created.")
+                else:
+                    tender = tender_update(
+                        tender=tender, user=request.user, data=form.tender_data(), lots=formset.lot_specs()
+                    )
+                    messages.success(request, f"Tender {tender.reference} saved.")
+            except ValidationError as error:
+                _form_errors_from(error, form)
+            else:
+                return redirect("procurement:tender_detail", pk=tender.pk)
+    else:
+        form = TenderForm(instance=tender, organisation=organisation)
+        formset = formset_class(instance=tender, prefix="lots")
+    return render(request, "procurement/tender_form.html", {"form": form, "formset": formset, "tender": tender})
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def tender_create_view(request):
+    _require_screen(request)
+    return _tender_form_page(request)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def tender_update_view(request, pk):
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    _require_screen(request)
+    return _tender_form_page(request, tender=tender)
+
+
+@require_GET
+@member_required
+def tender_detail(request, pk):
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    bids = tender_bids(tender=tender)
+    return render(
+        request,
+        "procurement/tender_detail.html",
+        {
+            "tender": tender,
+            "lots": tender.lots.all(),
+            "restricted_lists": tender.restricted_lists.all(),
+            "trusted_lists": tender.trusted_lists.all(),
+            "rows": tender_summary_rows(bids),
+            "severity_chart": severity_chart(bids),
+            "value_chart": value_share_chart(bids),
+            "audit_entries": tender_audit_entries(tender=tender),
+            "audit_available": audit_log_available(),
+            "can_screen": ACCESS.can_screen(request.user),
+        },
+    )
+
+
+@require_POST
+@member_required
+def tender_rescreen_view(request, pk):
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    _require_screen(request)
+    result = tender_rescreen(tender=tender, user=request.user)
+    if result.started:
+        messages.success(request, f"{len(result.started)} bid(s) queued for screening against the current lists.")
+    elif not result.skipped:
+        messages.info(request, "The tender has no bids to screen yet.")
+    for bid, why in result.skipped:
+        messages.warning(request, f"{bid.bidder_name} not re-screened: {why}")
+    return redirect("procurement:tender_detail", pk=tender.pk)
+
+
+@require_GET
+@member_required
+def tender_report(request, pk):
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    bids = tender_bids(tender=tender)
+    return render(
+        request,
+        "procurement/tender_report.html",
+        {
+            "tender": tender,
+            "rows": tender_summary_rows(bids),
+            "lots": tender.lots.all(),
+            "list_versions": tender_list_versions(tender=tender),
+        },
+    )
+
+
+def _download_name(tender, suffix: str) -> str:
+    return f"{slugify(tender.reference) or 'tender'}-{suffix}"
+
+
+@require_GET
+@member_required
+def tender_report_xlsx(request, pk):
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    content = tender_summary_xlsx(tender=tender, rows=tender_summary_rows(tender_bids(tender=tender)))
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(tender, "summary.xlsx")}"'
+    return response
+
+
+@require_GET
+@member_required
+def tender_audit_csv(request, pk):
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    response = HttpResponse(audit_csv(tender_audit_entries(tender=tender)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(tender, "audit-log.csv")}"'
+    return response
+
+
+# -- bids
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def bid_create_view(request, tender_pk):
+    tender = tender_for_user_or_404(user=request.user, pk=tender_pk)
+    _require_screen(request)
+    if request.method == "POST":
+        form = BidForm(request.POST, request.FILES, tender=tender)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                bid = bid_create(
+                    tender=tender,
+                    user=request.user,
+                    bidder_name=data["bidder_name"],
+                    bidder_country=data["bidder_country"],
+                    bidder_registration=data["bidder_registration"],
+                    lots=data["lots"],
+                    boms=data["boms"],
+                    declaration=data["declaration"],
+                )
+            except ValidationError as error:
+                _form_errors_from(error, form)
+            else:
+                if bid_screenings(bid).exists():
+                    messages.success(request, f"Bid from {bid.bidder_name} stored; screening has started.")
+                else:
+                    messages.warning(
+                        request,
+                        f"Bid from {bid.bidder_name} and its files are stored, but the screening could not start "
+                        "(the reason is in the audit log). Fix the tender's lists, then press Re-screen.",
+                    )
+                return redirect("procurement:bid_detail", pk=bid.pk)
+    else:
+        form = BidForm(tender=tender)
+    return render(request, "procurement/bid_form.html", {"form": form, "tender": tender})
+
+
+@require_GET
+@member_required
+def bid_detail(request, pk):
+    bid = bid_for_user_or_404(user=request.user, pk=pk)
+    screenings = list(bid_screenings(bid).prefetch_related("list_versions__supplier_list"))
+    return render(
+        request,
+        "procurement/bid_detail.html",
+        {
+            "bid": bid,
+            "tender": bid.tender,
+            "lots": bid.lots.all(),
+            "documents": bid.documents.select_related("file"),
+            "screenings": screenings,
+            "latest": screenings[0] if screenings else None,
+            "default_domain_label": _domain_label(bid_policy(bid=bid).default_domain),
+            "audit_entries": bid_audit_entries(bid=bid),
+            "audit_available": audit_log_available(),
+            "can_screen": ACCESS.can_screen(request.user),
+        },
+    )
+
+
+def _domain_label(domain: str) -> str:
+    return NetworkDomain(domain).label if domain else ""
+
+
+@require_POST
+@member_required
+def bid_rescreen_view(request, pk):
+    bid = bid_for_user_or_404(user=request.user, pk=pk)
+    _require_screen(request)
+    try:
+        with transaction.atomic():
+            screening = bid_rescreen(bid=bid, user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"Screening #{screening.pk} queued against the current lists and policy.")
+    return redirect("procurement:bid_detail", pk=bid.pk)
+
+
+@require_GET
+@member_required
+def document_download(request, pk):
+    """Stream a bid's file from storage to a member of the tender's organisation; never a public media URL."""
+    document = document_for_user_or_404(user=request.user, pk=pk)
+    upload = document.file
+    handle = upload.file.storage.open(upload.file.name, "rb")
+    return FileResponse(
+        handle, as_attachment=True, filename=upload.original_name, content_type="application/octet-stream"
+    )
+
+
+# -- people
+
+
+@require_GET
+@member_required
+def members(request):
+    membership = membership_of(request.user)
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied("Only organisation admins see the organisation's people.")
+    return render(
+        request,
+        "procurement/members.html",
+        {
+            "organisation": membership.organisation,
+            "memberships": organisation_members(organisation=membership.organisation),
+        },
+    )

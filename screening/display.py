@@ -1,0 +1,125 @@
+"""What the pages and reports show about a screening and its findings, built once for both."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from screening.choices import Decision, NetworkDomain
+from screening.engine.names import normalise
+from screening.engine.policy import RULES, PolicyConfig
+from screening.models import Entity, Finding, Screening
+from screening.selectors import ownership_chains
+
+
+@dataclass
+class ChainNode:
+    name: str
+    kind: str  # bidder, party, link, listed, owner
+    link: str = ""  # the arrow into this node: "supplies", "subcontracts to", "matches", "owned by"
+
+
+_FIRST_LINK = {"manufacturer": "offers parts made by", "supplier": "sources from", "subcontractor": "subcontracts to"}
+
+
+def chain_nodes(finding: Finding, *, bidder: str, owners: list[Entity]) -> list[ChainNode]:
+    """The chain as boxes: bidder → party named in the BOM → subcontractors … → listed entity → its group."""
+    path = list(finding.path or [finding.party])
+    nodes: list[ChainNode] = []
+    if bidder and normalise(bidder) != normalise(path[0]):
+        nodes.append(ChainNode(bidder, "bidder"))
+    listed_last = finding.entity_id is not None
+    for index, name in enumerate(path):
+        last = index == len(path) - 1
+        if last and listed_last:
+            kind = "listed"
+        elif index == 0:
+            kind = "party"
+        else:
+            kind = "link"
+        if not nodes:
+            link = ""
+        elif index == 0:
+            link = _FIRST_LINK.get(finding.field, "names")
+        elif last and listed_last:
+            link = "is listed as"
+        else:
+            link = "subcontracts to"
+        nodes.append(ChainNode(name, kind, link))
+    for owner in owners:
+        nodes.append(ChainNode(owner.name, "owner", "owned by"))
+    return nodes
+
+
+@dataclass
+class FindingView:
+    finding: Finding
+    chain: list[ChainNode]
+    rule_title: str
+    decision_note: str = ""
+    cells: list[tuple[str, str]] = field(default_factory=list)
+
+
+def rule_title(code: str) -> str:
+    rule = RULES.get(code)
+    return rule.title if rule and rule.title else code
+
+
+def decision_note(finding: Finding) -> str:
+    """Who decided, when, and how: by hand, by a standing exception, or carried over from an earlier screening."""
+    if finding.decision == Decision.OPEN and not finding.decided_at:
+        return ""
+    who = finding.decided_by.get_username() if finding.decided_by_id and finding.decided_by else "somebody"
+    when = f"{finding.decided_at:%Y-%m-%d %H:%M}" if finding.decided_at else ""
+    if finding.decided_by_exception_id:
+        return f"Standing exception #{finding.decided_by_exception_id}, made by {who} on {when}"
+    if finding.carried_from_id:
+        carried = finding.carried_from.screening_id if finding.carried_from else "an earlier screening"
+        return f"Decided by {who} on {when}; carried over from screening #{carried}"
+    if finding.decision == Decision.OPEN:
+        return f"Reopened by {who} on {when}"
+    return f"Decided by {who} on {when}"
+
+
+def finding_views(findings: Iterable[Finding], *, screening: Screening) -> list[FindingView]:
+    findings = list(findings)
+    owners = ownership_chains(entities={f.entity_id: f.entity for f in findings if f.entity_id}.values())
+    return [
+        FindingView(
+            finding=finding,
+            chain=chain_nodes(finding, bidder=screening.bidder, owners=owners.get(finding.entity_id, [])),
+            rule_title=rule_title(finding.rule),
+            decision_note=decision_note(finding),
+            cells=[(str(k), str(v)) for k, v in (finding.cells or {}).items()],
+        )
+        for finding in findings
+    ]
+
+
+def policy_lines(screening: Screening) -> list[tuple[str, str]]:
+    """The screening's policy as label/value lines a person can read."""
+    policy = PolicyConfig.from_dict(screening.policy)
+    domains = dict(NetworkDomain.choices)
+    lines = [
+        ("Fuzzy review threshold", f"{policy.review_threshold:.2f}"),
+        ("Domain for lines without one", domains.get(policy.default_domain, "none")),
+        ("Trusted list in force", "yes" if policy.trusted_in_force else "no"),
+        (
+            "Rules",
+            ", ".join(rule_title(code) for code in policy.enabled_rules)
+            if policy.enabled_rules is not None
+            else "all rules",
+        ),
+    ]
+    for code, table in policy.severities.items():
+        cells = ", ".join(f"{_domain_label(domains, domain)}: {severity}" for domain, severity in table.items())
+        lines.append((f"Severity of {rule_title(code)}", cells))
+    return lines
+
+
+def _domain_label(domains: dict, domain: str) -> str:
+    if domain == "":
+        return "no domain"
+    if domain == "*":
+        return "every domain"
+    return domains.get(domain, domain)

@@ -1,0 +1,141 @@
+"""One FilterSet per listable model, shared by the web pages and the API."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Case, IntegerField, Q, Value, When
+
+from screening.choices import Decision, NetworkDomain, Severity
+from screening.engine.policy import RULES
+from screening.engine.records import PARTY_FIELDS, Field
+from screening.models import AuditEntry, Entity, Finding, ListVersion, StandingException
+
+SEVERITY_RANK = Case(
+    *[When(severity=s.value, then=Value(rank)) for rank, s in enumerate(reversed(Severity))],
+    default=Value(-1),
+    output_field=IntegerField(),
+)
+
+DECISION_FILTER_CHOICES = [("open", "Open"), (Decision.CONFIRMED, "Confirmed"), (Decision.DISMISSED, "Dismissed")]
+
+FIELD_LABELS = {
+    Field.MANUFACTURER.value: "Manufacturer",
+    Field.SUPPLIER.value: "Supplier",
+    Field.SUBCONTRACTOR.value: "Subcontractor",
+}
+
+
+def rule_choices() -> list[tuple[str, str]]:
+    return [(code, rule.title or code) for code, rule in RULES.items()]
+
+
+class FindingOrdering(django_filters.OrderingFilter):
+    """Sorts by the severity's rank (critical first), not alphabetically, and then by place in the file."""
+
+    def filter(self, qs, value):
+        if value and any(v.lstrip("-") == "severity" for v in value):
+            qs = qs.annotate(severity_rank=SEVERITY_RANK)
+        qs = super().filter(qs, value)
+        if value:
+            qs = qs.order_by(*qs.query.order_by, "file_name", "sheet", "row", "pk")
+        return qs
+
+
+class FindingFilterSet(django_filters.FilterSet):
+    severity = django_filters.MultipleChoiceFilter(
+        choices=Severity.choices, widget=forms.CheckboxSelectMultiple, label="Severity"
+    )
+    rule = django_filters.ChoiceFilter(choices=rule_choices, label="Rule", empty_label="Any rule")
+    sheet = django_filters.CharFilter(label="Sheet")
+    field = django_filters.ChoiceFilter(
+        choices=[(f.value, FIELD_LABELS[f.value]) for f in PARTY_FIELDS], label="Column kind", empty_label="Any"
+    )
+    domain = django_filters.ChoiceFilter(choices=NetworkDomain.choices, label="Domain", empty_label="Any")
+    decision = django_filters.ChoiceFilter(
+        choices=DECISION_FILTER_CHOICES, method="filter_decision", label="Decision", empty_label="Any"
+    )
+    q = django_filters.CharFilter(method="filter_text", label="Text")
+    ordering = FindingOrdering(
+        fields=(
+            ("severity_rank", "severity"),
+            ("row", "row"),
+            ("sheet", "sheet"),
+            ("rule", "rule"),
+            ("score", "score"),
+            ("entity__name", "entity"),
+            ("party", "party"),
+            ("decision", "decision"),
+        ),
+        field_labels={
+            "severity_rank": "Severity",
+            "row": "Row",
+            "sheet": "Sheet",
+            "rule": "Rule",
+            "score": "Score",
+            "entity__name": "Listed entity",
+            "party": "Party",
+            "decision": "Decision",
+        },
+        label="Sort by",
+        empty_label="Severity, then place in the file",
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["severity", "rule", "sheet", "field", "domain", "decision"]
+
+    def filter_decision(self, queryset, name, value):
+        return queryset.filter(decision="" if value == "open" else value)
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(value__icontains=value) | Q(party__icontains=value) | Q(entity__name__icontains=value))
+
+    @property
+    def qs(self):
+        queryset = super().qs
+        if not getattr(self.form, "cleaned_data", {}).get("ordering"):
+            queryset = queryset.annotate(severity_rank=SEVERITY_RANK).order_by(
+                "-severity_rank", "file_name", "sheet", "row", "field", "pk"
+            )
+        return queryset
+
+
+class EntityFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_name", label="Name or alias")
+    country = django_filters.CharFilter(lookup_expr="iexact", label="Country")
+
+    class Meta:
+        model = Entity
+        fields = ["q", "country"]
+
+    def filter_name(self, queryset, name, value):
+        from screening.selectors import entity_ids_matching
+
+        versions = ListVersion.objects.filter(pk__in=queryset.values_list("version_id", flat=True).distinct())
+        return queryset.filter(pk__in=entity_ids_matching(versions=versions, query=value))
+
+
+class StandingExceptionFilterSet(django_filters.FilterSet):
+    STATE_CHOICES = [("active", "Active"), ("revoked", "Revoked")]
+
+    state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", label="State", empty_label="All")
+    q = django_filters.CharFilter(method="filter_text", label="Value or entity")
+
+    class Meta:
+        model = StandingException
+        fields = ["state", "q"]
+
+    def filter_state(self, queryset, name, value):
+        return queryset.filter(revoked_at__isnull=(value == "active"))
+
+    def filter_text(self, queryset, name, value):
+        return queryset.filter(Q(value__icontains=value) | Q(entity_name__icontains=value))
+
+
+class AuditEntryFilterSet(django_filters.FilterSet):
+    action = django_filters.CharFilter(lookup_expr="startswith", label="Action")
+
+    class Meta:
+        model = AuditEntry
+        fields = ["action"]
