@@ -53,6 +53,8 @@ class ChunkTask(ScreeningTask):
 @shared_task(base=ScreeningTask, name="screening.prepare")
 def prepare_screening(screening_id: int) -> None:
     chunk_ids = screenings.screening_prepare(screening_id=screening_id)
+    if chunk_ids is None:
+        return
     if chunk_ids:
         transaction.on_commit(lambda: group(screen_chunk.si(pk) for pk in chunk_ids).apply_async())
     else:
@@ -66,6 +68,11 @@ def screen_chunk(chunk_id: int) -> None:
 
         screening_id = ScreeningChunk.objects.values_list("screening_id", flat=True).get(pk=chunk_id)
         finalize_screening.delay_on_commit(screening_id)
+
+
+@shared_task(name="screening.requeue_stalled", ignore_result=True)
+def requeue_stalled_screenings() -> int:
+    return screenings.screening_requeue_stalled()
 
 
 @shared_task(base=ScreeningTask, name="screening.finalize")

@@ -133,7 +133,7 @@ def stop_worker(worker: WorkerProcess, sig: int = signal.SIGTERM) -> None:
     if worker.alive():
         os.killpg(worker.process.pid, sig)
         try:
-            worker.process.wait(timeout=30)
+            worker.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(worker.process.pid, signal.SIGKILL)
             worker.process.wait()
@@ -188,10 +188,13 @@ def browser():
     )
     # Playwright's sync API runs an event loop in this thread; the tests' own ORM calls stay synchronous.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    try:
+        with sync_api.sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            yield browser
+            browser.close()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ import logging
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
@@ -33,6 +34,8 @@ from .matching import CachedMatchStore, indexed_lists, list_versions_in_force, v
 logger = logging.getLogger(__name__)
 
 FINDING_BATCH = 2_000
+# A preparation that started longer ago than this and never finished is taken to have died with its worker.
+PREPARE_LEASE = timedelta(minutes=15)
 
 
 def read_limits() -> ReadLimits:
@@ -110,10 +113,34 @@ def screening_start(
         details={"files": [f.pk for f in files], "list_versions": [v.pk for v in versions],
                  "previous": previous.pk if previous else None},
     )
+    transaction.on_commit(lambda: screening_enqueue(screening_id=screening.pk))
+    return screening
+
+
+def screening_enqueue(*, screening_id: int) -> bool:
+    """Queue a screening's preparation. When the broker cannot be reached the screening stays queued, with a
+    note for the officer, and `screening_requeue_stalled` (run by Celery beat) sends it again later.
+    """
     from screening.tasks import prepare_screening
 
-    prepare_screening.delay_on_commit(screening.pk)
-    return screening
+    try:
+        prepare_screening.apply_async((screening_id,), retry=False)
+    except Exception as error:  # noqa: BLE001 - kombu and redis raise many kinds when the broker is down
+        logger.warning("could not queue screening %s: %s", screening_id, error)
+        Screening.objects.filter(pk=screening_id, status=ScreeningStatus.QUEUED).update(
+            error_message="The task queue could not be reached; the screening will start when it is back."
+        )
+        return False
+    return True
+
+
+def screening_requeue_stalled(*, older_than_seconds: int = 120) -> int:
+    """Send again the screenings still queued after a while (broker down at upload, message lost)."""
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    stalled = list(
+        Screening.objects.filter(status=ScreeningStatus.QUEUED, created_at__lt=cutoff).values_list("pk", flat=True)
+    )
+    return sum(screening_enqueue(screening_id=pk) for pk in stalled)
 
 
 def screening_rescreen(*, screening: Screening, user=None) -> Screening:
@@ -249,10 +276,11 @@ def _save_errors(screening: Screening, errors: Iterable[RowError]) -> int:
     return len(rows)
 
 
-def screening_prepare(*, screening_id: int) -> list[int]:
+def screening_prepare(*, screening_id: int) -> list[int] | None:
     """Read every file into chunk rows and return the chunk ids to queue (none when nothing is left to do).
 
     A failure to read any file fails the whole screening with the reader's message; the files are kept.
+    Returns None when another preparation of the same screening is at work (a duplicate message).
     """
     claimed = Screening.objects.filter(pk=screening_id, status=ScreeningStatus.QUEUED).update(
         status=ScreeningStatus.RUNNING, started_at=timezone.now()
@@ -264,6 +292,8 @@ def screening_prepare(*, screening_id: int) -> list[int]:
             return list(screening.chunks.filter(status=ChunkStatus.PENDING).values_list("pk", flat=True))
         if screening.status != ScreeningStatus.RUNNING:
             return []
+        if screening.started_at and timezone.now() - screening.started_at < PREPARE_LEASE:
+            return None  # a duplicate message while the first preparation is still reading the files
     # A fresh start, or a retry of a preparation that died half-way: begin again from nothing.
     screening.chunks.all().delete()
     screening.errors.all().delete()
@@ -351,9 +381,10 @@ def _edge_from_dict(data: dict) -> ChainEdge:
     )
 
 
-# The screeners of the last screenings this process worked on: the chunks of one screening that land in the same
-# worker process reuse its matches and rule results instead of working them out again per chunk. A screener is
-# only reused for the same screening, list index, policy and declared chain, and while its memos are small.
+# The screeners this process used last. A screener's results depend only on the list versions, the policy and the
+# declared chain, so the chunks of a screening that land in the same worker process, and the next bids screened
+# against the same lists, reuse its matches and rule results instead of working them out again per chunk. A
+# screener is reused only for the same list index, policy and declared chain, and while its memos are small.
 SCREENER_CACHE = 2
 SCREENER_MEMO_LIMIT = 200_000
 _screeners: OrderedDict[tuple, Screener] = OrderedDict()
@@ -364,7 +395,6 @@ def screener_for(screening: Screening) -> Screener:
     version_ids = versions_key(screening.list_versions.values_list("pk", flat=True))
     list_set, index = indexed_lists(version_ids, policy.review_threshold)
     key = (
-        screening.pk,
         version_ids,
         json.dumps(screening.policy, sort_keys=True, default=str),
         json.dumps(screening.chain_edges, sort_keys=True, default=str),
@@ -542,8 +572,8 @@ def _bulk_create_findings(
 def screening_finalize(*, screening_id: int) -> Screening | None:
     """Count findings by severity, set the verdict and mark the screening done (once)."""
     screening = Screening.objects.get(pk=screening_id)
-    if screening.status != ScreeningStatus.RUNNING:
-        return None
+    if screening.status != ScreeningStatus.RUNNING or screening.prepared_at is None:
+        return None  # not started, already finished, or its chunks are still being written
     if screening.chunks.filter(status=ChunkStatus.PENDING).exists():
         return None
     counts = Counter(

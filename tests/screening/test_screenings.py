@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
 from screening.choices import ChunkStatus, FileRole, ScreeningStatus
 from screening.models import Finding, Screening, ScreeningChunk, UploadedFile
@@ -164,3 +167,44 @@ def test_a_screening_needs_a_bom(sample_lists):
 
     with pytest.raises(ValueError, match="bill of materials"):
         start(declaration)
+
+
+@pytest.fixture
+def broker_down():
+    """Point the Celery app at a port where no broker listens, for real (no mock), then restore it."""
+    from procurement.celery import app
+
+    saved = (app.conf.broker_write_url, app.conf.broker_connection_timeout, app.conf.broker_transport_options)
+    app.conf.broker_write_url, app.conf.broker_connection_timeout = "redis://127.0.0.1:9/0", 1
+    app.conf.broker_transport_options = {}
+    app._pool, app.amqp._producer_pool = None, None
+    yield
+    app.conf.broker_write_url, app.conf.broker_connection_timeout, app.conf.broker_transport_options = saved
+    app._pool, app.amqp._producer_pool = None, None
+
+
+def test_a_screening_queued_while_the_broker_is_down_waits_and_is_sent_again(sample_lists, broker_down):
+    screening = start(upload(BOMS / "clean.xlsx"))
+
+    assert screenings.screening_enqueue(screening_id=screening.pk) is False
+
+    screening.refresh_from_db()
+    assert screening.status == ScreeningStatus.QUEUED
+    assert "task queue could not be reached" in screening.error_message
+    Screening.objects.filter(pk=screening.pk).update(created_at=screening.created_at - timedelta(minutes=5))
+    assert screenings.screening_requeue_stalled() == 0, "still down: nothing could be sent"
+
+
+def test_a_duplicate_preparation_leaves_the_first_alone_and_finalize_waits_for_it(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+    # the first preparation has claimed the job and is still reading
+    Screening.objects.filter(pk=screening.pk).update(status=ScreeningStatus.RUNNING, started_at=timezone.now())
+
+    assert screenings.screening_prepare(screening_id=screening.pk) is None
+    assert screenings.screening_finalize(screening_id=screening.pk) is None
+    screening.refresh_from_db()
+    assert screening.status == ScreeningStatus.RUNNING and screening.verdict == ""
+
+    # a preparation that started long ago died with its worker: the next one starts over
+    Screening.objects.filter(pk=screening.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    assert screenings.screening_prepare(screening_id=screening.pk)
