@@ -100,7 +100,7 @@ def test_the_stylesheet_and_script_are_served_by_the_app(settings, officer):
     settings.WHITENOISE_AUTOREFRESH = True
     client = Client()  # a new client builds its middleware with these settings
 
-    for path in ("/static/procurement/site.css", "/static/procurement/site.js"):
+    for path in ("/static/procurement/site.css", "/static/screening/screening.js"):
         response = client.get(path)
         assert response.status_code == 200, path
         body = b"".join(response.streaming_content) if response.streaming else response.content

@@ -239,7 +239,7 @@ def test_the_bid_page_shows_the_bidder_files_history_and_a_live_progress_bar(off
     assert "Nordic Radio AB" in page and "SE" in page and "Packet core" in page
     assert "ran.csv" in page and document.file.sha256 in page
     assert reverse("procurement:document_download", args=[document.pk]) in page
-    assert f'data-progress-url="{reverse("screening:progress", args=[running.pk])}"' in page
+    assert f'data-screening-progress="{reverse("screening:progress", args=[running.pk])}"' in page
     assert '<progress max="1" value="0.400"' in page and 'aria-label="Screening #' in page
     assert "4 of 10 rows" in page
     for screening in (done, running):
@@ -247,7 +247,7 @@ def test_the_bid_page_shows_the_bidder_files_history_and_a_live_progress_bar(off
     assert f"re-screen of #{done.pk}" in page
     assert reverse("procurement:bid_rescreen", args=[bid.pk]) not in page, "no re-screen while one runs"
     assert reverse("screening:cancel", args=[running.pk]) in page
-    assert "procurement/site.js" in page
+    assert "screening/screening.js" in page
 
 
 def test_a_finished_screening_is_not_polled(officer_client, org_a):
@@ -256,7 +256,7 @@ def test_a_finished_screening_is_not_polled(officer_client, org_a):
 
     page = officer_client.get(reverse("procurement:bid_detail", args=[bid.pk])).content.decode()
 
-    assert "data-progress-url" not in page
+    assert "data-screening-progress" not in page
     assert '<progress max="1" value="1.000"' in page
     assert reverse("procurement:bid_rescreen", args=[bid.pk]) in page
 
