@@ -27,6 +27,7 @@ from xml.parsers import expat
 import python_calamine
 
 from screening.engine.records import (
+    MAX_PARTY_COLUMNS,
     PARTY_FIELDS,
     BomReadError,
     BomRow,
@@ -34,6 +35,7 @@ from screening.engine.records import (
     Field,
     Location,
     RowError,
+    party_key,
 )
 
 # ---------------------------------------------------------------------------------------------------------
@@ -806,11 +808,16 @@ def _make_header(row: int, mapped: list[tuple[int, Field, str]]) -> _Header:
     for index, fld, header in mapped:
         key = str(fld)
         if key in fields:
-            duplicates.append((index, header, key, fields[key], first_index[key]))
-            continue
+            # A second manufacturer, supplier or subcontractor column ("Brand" beside "Manufacturer") is
+            # screened too: a restricted vendor must not hide in it. Other duplicates are noted and skipped.
+            free = [party_key(fld, n) for n in range(2, MAX_PARTY_COLUMNS + 1) if party_key(fld, n) not in fields]
+            if key not in _PARTY_KEYS or not free:
+                duplicates.append((index, header, key, fields[key], first_index[key]))
+                continue
+            key = free[0]
         fields[key] = header
         first_index[key] = index
-        columns.append(_Column(index, key, header, key in _COMPANY_FIELDS))
+        columns.append(_Column(index, key, header, key in _COMPANY_FIELDS or key.partition("~")[0] in _PARTY_KEYS))
     keys = set(fields)
     is_chain = (
         str(Field.CONTRACTOR) in keys

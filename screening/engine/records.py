@@ -37,6 +37,20 @@ class Field(StrEnum):
 # Cells in these columns name companies and are screened.
 PARTY_FIELDS: tuple[Field, ...] = (Field.MANUFACTURER, Field.SUPPLIER, Field.SUBCONTRACTOR)
 
+# A sheet may have more than one column of a party kind ("Manufacturer" and "Brand"): the second and third
+# arrive in BomRow.values as "manufacturer~2", "manufacturer~3", and are screened like the first.
+MAX_PARTY_COLUMNS = 3
+
+
+def party_key(field: Field | str, n: int) -> str:
+    return str(field) if n == 1 else f"{field}~{n}"
+
+
+# (key in BomRow.values, the party field it holds), every party column a sheet may have
+PARTY_COLUMNS: tuple[tuple[str, str], ...] = tuple(
+    (party_key(field, n), str(field)) for field in PARTY_FIELDS for n in range(1, MAX_PARTY_COLUMNS + 1)
+)
+
 
 class ListKind(StrEnum):
     RESTRICTED = "restricted"

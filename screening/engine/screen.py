@@ -17,7 +17,7 @@ from .matcher import EntityIndex
 from .names import split_parties
 from .policy import PartyContext, PolicyConfig, active_rules, evaluate, normalise_domain
 from .records import (
-    PARTY_FIELDS,
+    PARTY_COLUMNS,
     BomRow,
     ChainEdge,
     Field,
@@ -34,7 +34,7 @@ BATCH_ROWS = 5_000
 # Per-screener memos (cells -> parties, domain texts -> domains, cells -> findings) are emptied when they hold
 # more than this many entries, so a BOM of endless distinct names cannot grow a worker without bound.
 MEMO_LIMIT = 100_000
-_PARTY_KEYS: tuple[str, ...] = tuple(str(name) for name in PARTY_FIELDS)
+_PARTY_KEYS: tuple[str, ...] = tuple(key for key, _field in PARTY_COLUMNS)
 _DOMAIN_KEY = str(Field.DOMAIN)
 
 
@@ -127,13 +127,13 @@ class Screener:
         # Rules run once per (cell, column, domain); the findings are copied to every row that has them.
         values = row.values
         domain = self._domain(values.get(_DOMAIN_KEY, ""))
-        for name in _PARTY_KEYS:
-            cell = values.get(name)
+        for key, name in PARTY_COLUMNS:
+            cell = values.get(key)
             if not cell:
                 continue
             templates = self._cell_findings(cell, name, domain)
             if templates:
-                location = Location(row.file, row.sheet, row.row, row.headers.get(name, name))
+                location = Location(row.file, row.sheet, row.row, row.headers.get(key, name))
                 for template in templates:
                     yield dataclasses.replace(template, location=location, value=cell)
 

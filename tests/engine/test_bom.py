@@ -176,17 +176,28 @@ def test_a_lone_manufacturer_column_is_a_header():
     assert [r.get(Field.MANUFACTURER) for r in rows] == ["Huawei", "ZTE"]
 
 
-def test_duplicate_headers_first_wins_and_the_other_is_noted():
-    # given two columns that both mean Manufacturer
-    data = csv_bytes([["Manufacturer", "Qty", "Brand"], ["Huawei", "1", "Honor"]])
+def test_a_second_company_column_is_read_too():
+    # given two columns that both name the manufacturer
+    data = csv_bytes([["Manufacturer", "Qty", "Brand"], ["Ericsson", "1", "Huawei"]])
+    # when it is read
+    reader, rows = read(data, "dup.csv")
+    # then both are read, the second under its own key and header, so nothing can hide in it
+    assert rows[0].values == {"manufacturer": "Ericsson", "quantity": "1", "manufacturer~2": "Huawei"}
+    assert rows[0].headers["manufacturer~2"] == "Brand"
+    assert reader.errors == []
+
+
+def test_a_duplicate_non_company_column_is_noted_and_skipped():
+    # given two columns that both mean Quantity
+    data = csv_bytes([["Manufacturer", "Qty", "Quantity"], ["Huawei", "1", "2"]])
     # when it is read
     reader, rows = read(data, "dup.csv")
     # then the first is read and the header row says the second is not
     assert rows[0].values == {"manufacturer": "Huawei", "quantity": "1"}
     assert len(reader.errors) == 1
     error = reader.errors[0]
-    assert (error.location.row, error.location.column) == (1, "Brand")
-    assert "first such column, Manufacturer (column A), is read" in error.message
+    assert (error.location.row, error.location.column) == (1, "Quantity")
+    assert "first such column, Qty (column B), is read" in error.message
 
 
 def test_no_header_names_what_was_found_and_what_is_expected():

@@ -182,3 +182,16 @@ def test_matching_is_done_once_per_distinct_name():
 
     assert len(found) == 2000
     assert sum(calls) == 2, "two distinct names, matched once each"
+
+
+def test_a_restricted_vendor_in_a_second_manufacturer_column_is_found_there():
+    brand = BomRow(
+        "bid.xlsx", "RAN", 4,
+        {"manufacturer": "Ericsson AB", "manufacturer~2": "HiSilicon", "domain": "ran"},
+        {"manufacturer": "Manufacturer", "manufacturer~2": "Brand", "domain": "Domain"},
+    )
+
+    (finding,) = findings_for(brand)
+
+    assert (finding.field, finding.location.column, finding.value) == ("manufacturer", "Brand", "HiSilicon")
+    assert finding.rule == "restricted_entity"
