@@ -716,7 +716,7 @@ def _bench_pipeline(upload, versions: list, result: SizeResult) -> None:
 
         for chunk_id in chunk_ids:
             chunk = ScreeningChunk.objects.get(pk=chunk_id)
-            rows = list(screenings._chunk_rows(chunk.payload))
+            rows = list(screenings.chunk_payload_rows(chunk.payload))
             with _Timer() as timer:
                 screener = screenings.screener_for(screening)
                 findings = list(screener.screen_rows(rows))
@@ -766,11 +766,11 @@ def _party_names_from_chunks(chunk_ids: list[int]) -> list[str]:
     from screening.engine.names import split_parties
     from screening.engine.records import PARTY_FIELDS
     from screening.models import ScreeningChunk
-    from screening.services.screenings import _chunk_rows
+    from screening.services.screenings import chunk_payload_rows
 
     cells = set()
     for chunk in ScreeningChunk.objects.filter(pk__in=chunk_ids):
-        for row in _chunk_rows(chunk.payload):
+        for row in chunk_payload_rows(chunk.payload):
             cells.update(row.values[name] for name in PARTY_FIELDS if row.values.get(name))
     return sorted({party for cell in cells for party in split_parties(cell)})
 

@@ -205,7 +205,7 @@ def screening_fail(*, screening_id: int, message: str) -> bool:
 @dataclass
 class _ChunkWriter:
     """Writes a file's rows as chunk rows. A row's values are a list in the order of its sheet's "fields" (None
-    where the row has no value), which halves the payload against a dict per row; _chunk_rows reads both forms.
+    where the row has no value), which halves the payload against a dict per row; chunk_payload_rows reads it.
     """
 
     screening: Screening
@@ -251,12 +251,12 @@ class _ChunkWriter:
         self._rows, self._sheets = [], {}
 
 
-def _chunk_rows(payload: dict) -> Iterator[BomRow]:
+def chunk_payload_rows(payload: dict) -> Iterator[BomRow]:
+    """The BOM rows a chunk row holds, as _ChunkWriter wrote them."""
     sheets = payload["sheets"]
-    for sheet_key, row_number, values in payload["rows"]:
+    for sheet_key, row_number, cells in payload["rows"]:
         sheet = sheets[sheet_key]
-        if values.__class__ is list:
-            values = {name: value for name, value in zip(sheet["fields"], values, strict=False) if value is not None}
+        values = {name: value for name, value in zip(sheet["fields"], cells, strict=False) if value is not None}
         yield BomRow(sheet["file"], sheet["sheet"], row_number, values, sheet["headers"])
 
 
@@ -431,7 +431,7 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
         return False
     ScreeningChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1)
     screener = screener_for(screening)
-    rows = list(_chunk_rows(chunk.payload))
+    rows = list(chunk_payload_rows(chunk.payload))
     cells = _RowCells(rows)
     findings = list(screener.screen_rows(rows))
     with transaction.atomic():

@@ -13,7 +13,7 @@ from screening.engine.numbers import line_value
 from screening.models import Screening, ScreeningChunk
 
 # The chunk payload's reader lives with the chunk writer, so a change of format changes both.
-from .screenings import _chunk_rows as chunk_rows
+from .screenings import chunk_payload_rows as chunk_rows
 
 RESTRICTED_RULE = "restricted_entity"
 UNTRUSTED_RULE = "untrusted_party"
