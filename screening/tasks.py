@@ -13,7 +13,10 @@ from celery import group, shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError, transaction
 
+from screening.choices import ScreeningStatus
+from screening.models import Screening
 from screening.services import reviews, screenings, values
+from screening.signals import screening_finished, send_on_commit
 
 logger = logging.getLogger(__name__)
 
@@ -87,3 +90,6 @@ def after_finalize(*, screening_id: int) -> None:
     values.screening_values_compute(screening_id=screening_id)
     reviews.screening_carry_decisions(screening_id=screening_id)
     reviews.screening_apply_exceptions(screening_id=screening_id)
+    screening = Screening.objects.get(pk=screening_id)
+    if screening.status == ScreeningStatus.DONE:
+        send_on_commit(screening_finished, Screening, screening=screening)

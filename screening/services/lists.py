@@ -13,6 +13,7 @@ from screening.engine.bom import iter_table_rows
 from screening.engine.lists import ParsedList, parse_list_rows
 from screening.engine.records import BomReadError, ListKind, Location, RowError
 from screening.models import Entity, ListVersion, Relation, SupplierList
+from screening.signals import list_version_imported, send_on_commit
 
 from .audit import actor_name, audit_record
 
@@ -162,4 +163,5 @@ def supplier_list_import(
             details={"list_id": supplier_list.pk, "version_id": version.pk, "number": number, "file": filename,
                      "sha256": digest, "entities": version.entity_count, "relations": version.relation_count},
         )
+        send_on_commit(list_version_imported, ListVersion, version=version)
     return version

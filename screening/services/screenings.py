@@ -27,6 +27,7 @@ from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, L
 from screening.engine.screen import Screener
 from screening.models import Finding as FindingRow
 from screening.models import ListVersion, Screening, ScreeningChunk, ScreeningError, SupplierList, UploadedFile
+from screening.signals import screening_finished, send_on_commit
 
 from .audit import actor_name, audit_record
 from .matching import CachedMatchStore, indexed_lists, list_versions_in_force, versions_key
@@ -186,6 +187,7 @@ def screening_cancel(*, screening: Screening, user=None) -> bool:
             subject=screening.subject or screening,
             screening=screening,
         )
+        send_on_commit(screening_finished, Screening, screening=screening)
     return bool(changed)
 
 
@@ -196,6 +198,7 @@ def screening_fail(*, screening_id: int, message: str) -> bool:
     ).update(status=ScreeningStatus.FAILED, error_message=message[:10_000], finished_at=timezone.now())
     if changed:
         logger.warning("screening %s failed: %s", screening_id, message)
+        send_on_commit(screening_finished, Screening, screening=Screening.objects.get(pk=screening_id))
     return bool(changed)
 
 
