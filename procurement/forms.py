@@ -14,6 +14,7 @@ from screening.engine.policy import RULES
 from screening.engine.records import NetworkDomain as EngineDomain
 from screening.forms import MultipleFileField, validate_upload
 
+from .choices import Role
 from .models import NO_DOMAIN, REVIEW_THRESHOLD_MAX, REVIEW_THRESHOLD_MIN, Lot, Organisation, Tender
 from .selectors import supplier_lists_visible
 
@@ -195,3 +196,9 @@ class BidForm(forms.Form):
         if upload:
             validate_upload(upload)
         return upload
+
+
+class ApiClientForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="The system that will call the API, e.g. 'E-procurement'.")
+    role = forms.ChoiceField(choices=Role.choices, initial=Role.OFFICER,
+                             help_text="What it may do: officers upload bids, reviewers decide on findings.")

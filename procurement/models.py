@@ -196,3 +196,30 @@ class BidDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file} ({self.get_role_display()})"
+
+
+class ApiClient(models.Model):
+    """An e-procurement system that uses the REST API for one organisation. It acts as its own service account
+    (a user with a membership and a role), so it has exactly the web app's permissions; its tokens are the
+    plugin's ApiTokens of that user."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_clients")
+    name = models.CharField(max_length=100)
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_client")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name"],
+                name="procurement_apiclient_unique_name",
+                violation_error_message="Your organisation already has an API client with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})"

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from screening.engine.policy import PolicyConfig
 from screening.models import ListVersion, Screening, SupplierList
@@ -187,4 +188,27 @@ def _audit_entries(model, about: Q, organisation_id: int):
         .select_related("subject_type")
         .prefetch_related("subject")
         .order_by("created_at", "pk")
+    )
+
+
+def organisation_api_clients(*, organisation: Organisation):
+    from .models import ApiClient
+
+    return (
+        ApiClient.objects.filter(organisation=organisation)
+        .select_related("user__membership")
+        .prefetch_related("user__api_tokens")
+        .order_by("name")
+    )
+
+
+def api_client_for_organisation_or_404(*, organisation: Organisation, pk):
+    return get_object_or_404(organisation_api_clients(organisation=organisation), pk=pk)
+
+
+def api_token_for_organisation_or_404(*, organisation: Organisation, pk):
+    from screening.models import ApiToken
+
+    return get_object_or_404(
+        ApiToken.objects.select_related("user__api_client"), pk=pk, user__api_client__organisation=organisation
     )

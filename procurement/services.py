@@ -24,7 +24,7 @@ from screening.services.screenings import screening_rescreen, screening_start, u
 
 from .access import organisation_scope
 from .choices import AuditAction, TenderStatus
-from .models import Bid, BidDocument, Lot, Organisation, Tender, default_review_threshold
+from .models import ApiClient, Bid, BidDocument, Lot, Membership, Organisation, Tender, default_review_threshold
 from .selectors import bid_latest_screening, bid_policy, supplier_lists_visible, tender_list_versions
 
 logger = logging.getLogger(__name__)
@@ -401,3 +401,47 @@ def tender_rescreen(*, tender: Tender, user) -> TenderRescreen:
         },
     )
     return result
+
+
+# -- API clients
+
+
+@transaction.atomic
+def api_client_create(*, organisation: Organisation, name: str, role: str, user) -> tuple[ApiClient, str]:
+    """A new API client of the organisation, acting with `role`, and its first token (returned once)."""
+    from django.contrib.auth import get_user_model
+    from django.utils.crypto import get_random_string
+
+    from screening.services.tokens import api_token_create
+
+    from .choices import Role
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Name the client after the system that will use it."})
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    if ApiClient.objects.filter(organisation=organisation, name=name).exists():
+        raise ValidationError({"name": "Your organisation already has an API client with this name."})
+    account = get_user_model().objects.create_user(
+        username=f"api-{organisation.pk}-{get_random_string(10).lower()}", first_name=name[:150],
+        last_name="(API client)",
+    )
+    account.set_unusable_password()
+    account.save(update_fields=["password"])
+    Membership.objects.create(user=account, organisation=organisation, role=role)
+    client = ApiClient.objects.create(organisation=organisation, name=name, user=account, created_by=user)
+    _token, key = api_token_create(
+        user=account, name=f"{name} token", created_by=user, scope=organisation_scope(organisation.pk)
+    )
+    return client, key
+
+
+def api_client_token_create(*, client: ApiClient, user) -> str:
+    from screening.services.tokens import api_token_create
+
+    _token, key = api_token_create(
+        user=client.user, name=f"{client.name} token", created_by=user,
+        scope=organisation_scope(client.organisation_id),
+    )
+    return key

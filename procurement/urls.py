@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from . import views
 
@@ -19,6 +20,9 @@ procurement_patterns = [
     path("bids/<int:pk>/rescreen/", views.bid_rescreen_view, name="bid_rescreen"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("members/", views.members, name="members"),
+    path("members/api-clients/new/", views.api_client_create_view, name="api_client_create"),
+    path("members/api-clients/<int:pk>/tokens/new/", views.api_client_token_create_view, name="api_token_create"),
+    path("members/api-tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
 ]
 
 urlpatterns = [
@@ -26,4 +30,12 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("screening/", include("screening.urls")),
+    path("api/v1/", include("screening.api.urls")),
+    path("api/v1/", include("procurement.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]
+
+handler404 = "procurement.views.page_not_found"
+handler500 = "procurement.views.server_error"

@@ -25,15 +25,18 @@ from .access import OrganisationAccess, membership_of
 from .charts import severity_chart, value_share_chart
 from .choices import Role
 from .filtersets import TenderFilterSet
-from .forms import BidForm, TenderForm, lot_formset
+from .forms import ApiClientForm, BidForm, TenderForm, lot_formset
 from .reports import audit_csv, tender_summary_rows, tender_summary_xlsx
 from .selectors import (
+    api_client_for_organisation_or_404,
+    api_token_for_organisation_or_404,
     audit_log_available,
     bid_audit_entries,
     bid_for_user_or_404,
     bid_policy,
     bid_screenings,
     document_for_user_or_404,
+    organisation_api_clients,
     organisation_members,
     tender_audit_entries,
     tender_bids,
@@ -41,7 +44,15 @@ from .selectors import (
     tender_list_versions,
     tenders_for_user,
 )
-from .services import bid_create, bid_rescreen, tender_create, tender_rescreen, tender_update
+from .services import (
+    api_client_create,
+    api_client_token_create,
+    bid_create,
+    bid_rescreen,
+    tender_create,
+    tender_rescreen,
+    tender_update,
+)
 
 ACCESS = OrganisationAccess()
 TENDERS_PER_PAGE = 25
@@ -317,7 +328,7 @@ def document_download(request, pk):
 
 @require_GET
 @member_required
-def members(request):
+def members(request, *, new_token: str = "", api_form=None, status: int = 200):
     membership = membership_of(request.user)
     if membership.role != Role.ADMIN:
         raise PermissionDenied("Only organisation admins see the organisation's people.")
@@ -326,6 +337,79 @@ def members(request):
         "procurement/members.html",
         {
             "organisation": membership.organisation,
-            "memberships": organisation_members(organisation=membership.organisation),
+            "memberships": organisation_members(organisation=membership.organisation).exclude(
+                user__api_client__isnull=False
+            ),
+            "api_clients": organisation_api_clients(organisation=membership.organisation),
+            "api_form": api_form or ApiClientForm(),
+            "new_token": new_token,
         },
+        status=status,
     )
+
+
+def _admin_membership(request):
+    membership = membership_of(request.user)
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied("Only organisation admins manage API clients.")
+    return membership
+
+
+@member_required
+@require_POST
+def api_client_create_view(request):
+    membership = _admin_membership(request)
+    form = ApiClientForm(request.POST)
+    if not form.is_valid():
+        return members(request, api_form=form, status=400)
+    try:
+        client, key = api_client_create(
+            organisation=membership.organisation, name=form.cleaned_data["name"], role=form.cleaned_data["role"],
+            user=request.user,
+        )
+    except ValidationError as error:
+        _form_errors_from(error, form)
+        return members(request, api_form=form, status=400)
+    messages.success(request, f"API client '{client.name}' created. Copy its token now: it is not shown again.")
+    return members(request, new_token=key)
+
+
+@member_required
+@require_POST
+def api_client_token_create_view(request, pk):
+    membership = _admin_membership(request)
+    client = api_client_for_organisation_or_404(organisation=membership.organisation, pk=pk)
+    key = api_client_token_create(client=client, user=request.user)
+    messages.success(request, f"New token for '{client.name}'. Copy it now: it is not shown again.")
+    return members(request, new_token=key)
+
+
+@member_required
+@require_POST
+def api_token_revoke_view(request, pk):
+    from screening.services.tokens import api_token_revoke
+
+    from .access import organisation_scope
+
+    membership = _admin_membership(request)
+    token = api_token_for_organisation_or_404(organisation=membership.organisation, pk=pk)
+    api_token_revoke(token=token, user=request.user, scope=organisation_scope(membership.organisation_id))
+    messages.success(request, f"Token {token.prefix}… of '{token.user.api_client.name}' revoked.")
+    return redirect("procurement:members")
+
+
+def page_not_found(request, exception):
+    """The site's 404: JSON in the API's error shape under /api/, the 404 page elsewhere."""
+    from django.views.defaults import page_not_found as html_not_found
+
+    from screening.api.errors import is_api_request, json_not_found
+
+    return json_not_found(request) if is_api_request(request) else html_not_found(request, exception)
+
+
+def server_error(request):
+    from django.views.defaults import server_error as html_server_error
+
+    from screening.api.errors import is_api_request, json_server_error
+
+    return json_server_error(request) if is_api_request(request) else html_server_error(request)

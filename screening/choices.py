@@ -83,3 +83,5 @@ class AuditAction(models.TextChoices):
     SCREENING_STARTED = "screening.started", "Screening started"
     SCREENING_CANCELLED = "screening.cancelled", "Screening cancelled"
     SCREENING_RESCREENED = "screening.rescreened", "Screening re-screened"
+    API_TOKEN_CREATED = "api_token.created", "API token created"
+    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"

@@ -8,7 +8,7 @@ DEFAULTS = {
     "MAX_ROWS": 1_000_000,
     "MAX_COLUMNS": 256,
     "MAX_CELL_CHARS": 2_000,
-    "ALLOWED_EXTENSIONS": (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt"),
+    "ALLOWED_EXTENSIONS": (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".jsonl", ".ndjson", ".json"),
     # Jobs
     "CHUNK_ROWS": 10_000,
     "UPLOAD_PATH": "screening/uploads/%Y/%m/",

@@ -26,6 +26,7 @@ from xml.parsers import expat
 
 import python_calamine
 
+from screening.engine.jsonbom import CYCLONEDX_SHEET, CycloneDxBook, JsonLinesBook, sniff_json
 from screening.engine.records import (
     MAX_PARTY_COLUMNS,
     PARTY_FIELDS,
@@ -1051,6 +1052,28 @@ class _CsvBook:
         pass
 
 
+class _JsonBook:
+    """JSON lines or a CycloneDX BOM as one sheet (see jsonbom)."""
+
+    def __init__(self, fileobj: BinaryIO, filename: str, kind: str):
+        self.filename = filename
+        if kind == "cyclonedx":
+            self._source = CycloneDxBook(fileobj, filename)
+            self.sheets = [_SheetHandle(CYCLONEDX_SHEET, False)]
+        else:
+            self._source = JsonLinesBook(fileobj, filename)
+            self.sheets = [_SheetHandle("", False)]
+
+    def open(self, handle: _SheetHandle) -> _OpenSheet | None:
+        def rows_from(n: int) -> Iterator[tuple[int, list]]:
+            return ((number, cells) for number, cells in self._source.rows() if number >= n)
+
+        return _OpenSheet(0, 0, [], rows_from, check_width=True)
+
+    def close(self) -> None:
+        pass
+
+
 # ---------------------------------------------------------------------------------------------------------
 # The workbook: sniff, check, open, classify sheets
 
@@ -1071,7 +1094,10 @@ class _Workbook:
         self.errors: list[RowError] = []
         self._fileobj, size = _seekable_within_limit(fileobj, filename, self.limits)
         kind, head = self._sniff(size)
-        if kind == "csv":
+        if kind in ("jsonl", "cyclonedx"):
+            self._book = _guarded(lambda: _JsonBook(self._fileobj, filename, kind), filename)
+            self.plans = _guarded(self._classify_all, filename)
+        elif kind == "csv":
             self._book = _guarded(lambda: _CsvBook(self._fileobj, filename, self.limits, head), filename)
             self.plans = _guarded(self._classify_all, filename)
         else:
@@ -1101,6 +1127,9 @@ class _Workbook:
         what = _sniff_known_non_spreadsheet(head)
         if what is not None:
             raise _not_a_spreadsheet(what, filename)
+        json_kind = sniff_json(head)
+        if json_kind is not None:
+            return json_kind, head
         utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head)
         if b"\x00" in head and not utf16:
             raise _not_a_spreadsheet("binary data, not text", filename)

@@ -1,0 +1,18 @@
+"""The buying side's API routes, under /api/v1/ beside the plugin's."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "procurement-api"
+
+router = SimpleRouter()
+router.register("tenders", views.TenderViewSet, basename="tender")
+router.register("bids", views.BidViewSet, basename="bid")
+
+urlpatterns = [
+    path("tenders/<int:tender_pk>/bids/", views.TenderBidViewSet.as_view({"get": "list", "post": "create"}),
+         name="tender-bids"),
+    *router.urls,
+]

@@ -1,0 +1,21 @@
+"""The plugin's API routes; the host includes them under its API prefix:
+path("api/v1/", include("screening.api.urls"))."""
+
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+app_name = "screening-api"
+
+router = SimpleRouter()
+router.register("screenings", views.ScreeningViewSet, basename="screening")
+router.register("findings", views.FindingViewSet, basename="finding")
+router.register("lists", views.SupplierListViewSet, basename="list")
+router.register("versions", views.ListVersionViewSet, basename="version")
+router.register("entities", views.EntityViewSet, basename="entity")
+
+urlpatterns = [
+    path("match/", views.MatchView.as_view(), name="match"),
+    *router.urls,
+]
