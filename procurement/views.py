@@ -328,7 +328,11 @@ def document_download(request, pk):
 
 @require_GET
 @member_required
-def members(request, *, new_token: str = "", api_form=None, status: int = 200):
+def members(request):
+    return _members_page(request)
+
+
+def _members_page(request, *, new_token: str = "", api_form=None, status: int = 200):
     membership = membership_of(request.user)
     if membership.role != Role.ADMIN:
         raise PermissionDenied("Only organisation admins see the organisation's people.")
@@ -361,7 +365,7 @@ def api_client_create_view(request):
     membership = _admin_membership(request)
     form = ApiClientForm(request.POST)
     if not form.is_valid():
-        return members(request, api_form=form, status=400)
+        return _members_page(request, api_form=form, status=400)
     try:
         client, key = api_client_create(
             organisation=membership.organisation, name=form.cleaned_data["name"], role=form.cleaned_data["role"],
@@ -369,19 +373,19 @@ def api_client_create_view(request):
         )
     except ValidationError as error:
         _form_errors_from(error, form)
-        return members(request, api_form=form, status=400)
+        return _members_page(request, api_form=form, status=400)
     messages.success(request, f"API client '{client.name}' created. Copy its token now: it is not shown again.")
-    return members(request, new_token=key)
+    return _members_page(request, new_token=key)
 
 
 @member_required
 @require_POST
 def api_client_token_create_view(request, pk):
-    membership = _admin_membership(request)
-    client = api_client_for_organisation_or_404(organisation=membership.organisation, pk=pk)
+    client = api_client_for_organisation_or_404(organisation=membership_of(request.user).organisation, pk=pk)
+    _admin_membership(request)
     key = api_client_token_create(client=client, user=request.user)
     messages.success(request, f"New token for '{client.name}'. Copy it now: it is not shown again.")
-    return members(request, new_token=key)
+    return _members_page(request, new_token=key)
 
 
 @member_required
@@ -391,8 +395,9 @@ def api_token_revoke_view(request, pk):
 
     from .access import organisation_scope
 
-    membership = _admin_membership(request)
+    membership = membership_of(request.user)
     token = api_token_for_organisation_or_404(organisation=membership.organisation, pk=pk)
+    _admin_membership(request)
     api_token_revoke(token=token, user=request.user, scope=organisation_scope(membership.organisation_id))
     messages.success(request, f"Token {token.prefix}… of '{token.user.api_client.name}' revoked.")
     return redirect("procurement:members")

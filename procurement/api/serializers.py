@@ -8,7 +8,7 @@ from rest_framework import serializers
 from procurement.choices import TenderStatus
 from procurement.models import Bid, BidDocument, Lot, Tender
 from procurement.selectors import bid_latest_screening
-from screening.api.serializers import ScreeningSerializer
+from screening.api.serializers import IdField, ScreeningSerializer
 from screening.choices import NetworkDomain
 
 
@@ -47,9 +47,9 @@ class TenderWriteSerializer(serializers.Serializer):
     description = serializers.CharField(required=False, allow_blank=True)
     submission_deadline = serializers.DateTimeField(required=False, allow_null=True)
     status = serializers.ChoiceField(choices=TenderStatus.choices, required=False)
-    restricted_lists = serializers.ListField(child=serializers.IntegerField(), required=False,
+    restricted_lists = serializers.ListField(child=IdField(), required=False,
                                              help_text="Ids of restricted lists (GET /api/v1/lists/).")
-    trusted_lists = serializers.ListField(child=serializers.IntegerField(), required=False,
+    trusted_lists = serializers.ListField(child=IdField(), required=False,
                                           help_text="Ids of trusted lists.")
     review_threshold = serializers.FloatField(required=False, min_value=0.5, max_value=0.99)
     severity_overrides = serializers.JSONField(required=False,
@@ -126,7 +126,7 @@ class BidJsonSerializer(serializers.Serializer):
     bidder_name = serializers.CharField(max_length=300)
     bidder_country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
     bidder_registration = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lots = serializers.ListField(child=serializers.IntegerField(), required=False, default=list,
+    lots = serializers.ListField(child=IdField(), required=False, default=list,
                                  help_text="Lot numbers the bid is for.")
     lines = BidLineSerializer(many=True, required=False, max_length=200_000)
     cyclonedx = serializers.JSONField(required=False, help_text="A CycloneDX JSON BOM (bomFormat CycloneDX), "
@@ -149,7 +149,7 @@ class BidUploadSerializer(serializers.Serializer):
     bidder_name = serializers.CharField(max_length=300)
     bidder_country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="")
     bidder_registration = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
-    lots = serializers.ListField(child=serializers.IntegerField(), required=False, default=list)
+    lots = serializers.ListField(child=IdField(), required=False, default=list)
     boms = serializers.ListField(child=serializers.FileField(), min_length=1, max_length=20,
                                  help_text="xlsx, xlsm, xls, ods, csv, JSON lines (.jsonl) or CycloneDX (.json).")
     declaration = serializers.FileField(required=False)

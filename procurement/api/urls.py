@@ -3,16 +3,18 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from screening.api import converters  # noqa: F401 - registers the "id" path converter
+
 from . import views
 
 app_name = "procurement-api"
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("tenders", views.TenderViewSet, basename="tender")
 router.register("bids", views.BidViewSet, basename="bid")
 
 urlpatterns = [
-    path("tenders/<int:tender_pk>/bids/", views.TenderBidViewSet.as_view({"get": "list", "post": "create"}),
+    path("tenders/<id:tender_pk>/bids/", views.TenderBidViewSet.as_view({"get": "list", "post": "create"}),
          name="tender-bids"),
     *router.urls,
 ]

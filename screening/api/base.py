@@ -39,4 +39,4 @@ class ApiGenericView(IdempotentMixin, generics.GenericAPIView):
 
 
 class ApiViewSet(IdempotentMixin, viewsets.GenericViewSet):
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.urls import reverse
 from rest_framework import serializers
 
+from screening.api.converters import MAX_ID
 from screening.choices import Decision, ListKind, Severity
 from screening.models import (
     Entity,
@@ -17,6 +18,11 @@ from screening.models import (
     SupplierList,
     UploadedFile,
 )
+
+
+def IdField(**kwargs):  # noqa: N802 - a field factory, read like a field class
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
 
 # -- errors (documentation of the error shape; see errors.py)
 
@@ -178,7 +184,7 @@ class ScreeningStartSerializer(serializers.Serializer):
     declaration = serializers.FileField(required=False, help_text="A subcontractor declaration file.")
     bidder = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
     label = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
-    lists = serializers.ListField(child=serializers.IntegerField(), required=False,
+    lists = serializers.ListField(child=IdField(), required=False,
                                   help_text="Ids of the lists to screen against; default: the active lists.")
 
 
@@ -192,9 +198,12 @@ class ScreeningErrorSerializer(serializers.ModelSerializer):
 
 class FindingSerializer(serializers.ModelSerializer):
     file = serializers.CharField(source="file_name")
-    entity = EntityBriefSerializer(read_only=True)
-    decided_by = serializers.StringRelatedField()
+    entity = EntityBriefSerializer(read_only=True, allow_null=True)
+    decided_by = serializers.SerializerMethodField()
     where = serializers.CharField(read_only=True)
+
+    def get_decided_by(self, obj) -> str | None:
+        return str(obj.decided_by) if obj.decided_by_id else None
 
     class Meta:
         model = Finding
@@ -219,7 +228,7 @@ class DecisionSerializer(serializers.Serializer):
 
 
 class BulkDecisionSerializer(DecisionSerializer):
-    findings = serializers.ListField(child=serializers.IntegerField(), min_length=1, max_length=5000)
+    findings = serializers.ListField(child=IdField(), min_length=1, max_length=5000)
 
 
 # -- matching
@@ -229,7 +238,7 @@ class MatchRequestSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=500, help_text="The company name, as written anywhere.")
     country = serializers.CharField(max_length=2, required=False, allow_blank=True, default="",
                                     help_text="ISO 3166-1 alpha-2, narrows nothing but is reported.")
-    lists = serializers.ListField(child=serializers.IntegerField(), required=False,
+    lists = serializers.ListField(child=IdField(), required=False,
                                   help_text="Ids of the lists to match against; default: the active lists.")
 
 

@@ -4,11 +4,14 @@ path("api/v1/", include("screening.api.urls"))."""
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import (
+    converters,  # noqa: F401 - registers the "id" path converter
+    views,
+)
 
 app_name = "screening-api"
 
-router = SimpleRouter()
+router = SimpleRouter(use_regex_path=False)
 router.register("screenings", views.ScreeningViewSet, basename="screening")
 router.register("findings", views.FindingViewSet, basename="finding")
 router.register("lists", views.SupplierListViewSet, basename="list")

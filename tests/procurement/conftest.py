@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from procurement.access import organisation_scope
 from procurement.choices import Role
 from procurement.models import BidDocument
+from procurement.services import api_client_create
 from screening.choices import FileRole, NetworkDomain, ScreeningStatus
 from screening.models import Screening
 from screening.services.screenings import uploaded_file_create
@@ -79,4 +80,6 @@ def b_objects(org_b):
     document = document_for(bid)
     screening = screening_for(bid)
     screening.files.set([document.file])
-    return {"tender": tender, "lot": lot, "bid": bid, "document": document, "screening": screening}
+    api_client, _key = api_client_create(organisation=org_b, name="B's ERP", role=Role.OFFICER, user=None)
+    return {"tender": tender, "lot": lot, "bid": bid, "document": document, "screening": screening,
+            "api_client": api_client, "api_token": api_client.user.api_tokens.get()}
