@@ -14,11 +14,13 @@ procurement_patterns = [
     path("tenders/<int:pk>/report/", views.tender_report, name="tender_report"),
     path("tenders/<int:pk>/report.xlsx", views.tender_report_xlsx, name="tender_report_xlsx"),
     path("tenders/<int:pk>/audit.csv", views.tender_audit_csv, name="tender_audit_csv"),
+    path("tenders/<int:pk>/ocds.json", views.tender_ocds, name="tender_ocds"),
     path("tenders/<int:tender_pk>/bids/new/", views.bid_create_view, name="bid_create"),
     path("bids/<int:pk>/", views.bid_detail, name="bid_detail"),
     path("bids/<int:pk>/rescreen/", views.bid_rescreen_view, name="bid_rescreen"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("members/", views.members, name="members"),
+    path("ocds/extension/<path:name>", views.ocds_extension_file, name="ocds_extension"),
 ]
 
 urlpatterns = [
