@@ -436,16 +436,15 @@ class _ReleaseBuilder:
     def _items(self, screening: Screening, lot_ids: list[str], findings: dict) -> tuple[list[dict], int]:
         default_domain = (screening.policy or {}).get("default_domain") or ""  # as the screening read the lines
         items: list[dict] = []
-        count = 0
         payloads = ScreeningChunk.objects.filter(screening=screening).order_by("index").values_list(
             "payload", flat=True
         )
         for payload in payloads.iterator(chunk_size=1):
             for row in chunk_payload_rows(payload):
-                count += 1
-                if len(items) < MAX_ITEMS_PER_BID:
-                    items.append(self._item(row, count, lot_ids, findings, default_domain))
-        return items, count
+                if len(items) == MAX_ITEMS_PER_BID:
+                    return items, max(screening.rows_total, len(items) + 1)  # no need to read the rest
+                items.append(self._item(row, len(items) + 1, lot_ids, findings, default_domain))
+        return items, len(items)
 
     def _item(self, row, number: int, lot_ids: list[str], findings: dict, default_domain: str) -> dict:
         values = row.values

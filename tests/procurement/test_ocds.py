@@ -193,6 +193,25 @@ def test_the_release_id_changes_with_the_contents_and_only_then(screened_tender,
     assert changed["tender"]["title"] == "5G RAN, core and site modernisation"
 
 
+def test_a_long_bom_is_cut_short_and_the_bid_says_so(screened_tender, monkeypatch):
+    monkeypatch.setattr("procurement.ocds.MAX_ITEMS_PER_BID", 5)
+
+    release = tender_release_package(tender=screened_tender["tender"], base_url=BASE)["releases"][0]
+
+    direct = bid_detail(release, screened_tender["bids"]["direct"])
+    assert [item["id"] for item in direct["items"]] == ["1", "2", "3", "4", "5"]
+    assert direct["description"] == (
+        "The first 5 of 28 bill of materials lines are listed as items; the screening report has every line."
+    )
+    assert errors(release_validator(), release) == []
+
+
+def test_the_export_takes_a_fixed_number_of_queries_per_bid(screened_tender, django_assert_max_num_queries):
+    # the tender, its lots, bids and their latest screenings with list versions; then chunks and findings per bid
+    with django_assert_max_num_queries(13):
+        tender_release_package(tender=screened_tender["tender"], base_url=BASE)
+
+
 def test_a_tender_without_bids_is_valid_too(org_a):
     tender = TenderFactory(organisation=org_a, status="draft")
 
