@@ -237,3 +237,7 @@ SCREENING_ACCESS_POLICY = "procurement.access.OrganisationAccess"
 SCREENING_MAX_UPLOAD_BYTES = env.int("SCREENING_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
 SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=1_000_000)
 SCREENING_CHUNK_ROWS = env.int("SCREENING_CHUNK_ROWS", default=10_000)
+
+# OCDS export (procurement/ocds.py): a tender's ocid is "<prefix>-<tender id>". Register a prefix with the Open
+# Contracting Partnership before publishing; the default is a placeholder for this site's own exports.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-tscr01")

@@ -15,6 +15,7 @@ procurement_patterns = [
     path("tenders/<int:pk>/report/", views.tender_report, name="tender_report"),
     path("tenders/<int:pk>/report.xlsx", views.tender_report_xlsx, name="tender_report_xlsx"),
     path("tenders/<int:pk>/audit.csv", views.tender_audit_csv, name="tender_audit_csv"),
+    path("tenders/<int:pk>/ocds.json", views.tender_ocds, name="tender_ocds"),
     path("tenders/<int:tender_pk>/bids/new/", views.bid_create_view, name="bid_create"),
     path("bids/<int:pk>/", views.bid_detail, name="bid_detail"),
     path("bids/<int:pk>/rescreen/", views.bid_rescreen_view, name="bid_rescreen"),
@@ -23,6 +24,7 @@ procurement_patterns = [
     path("members/api-clients/new/", views.api_client_create_view, name="api_client_create"),
     path("members/api-clients/<int:pk>/tokens/new/", views.api_client_token_create_view, name="api_token_create"),
     path("members/api-tokens/<int:pk>/revoke/", views.api_token_revoke_view, name="api_token_revoke"),
+    path("ocds/extension/<path:name>", views.ocds_extension_file, name="ocds_extension"),
 ]
 
 urlpatterns = [

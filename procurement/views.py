@@ -6,6 +6,7 @@ object is "not found" (404). Officers and admins create and change; reviewers re
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -14,9 +15,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from screening.choices import NetworkDomain
@@ -26,6 +29,7 @@ from .charts import severity_chart, value_share_chart
 from .choices import Role
 from .filtersets import TenderFilterSet
 from .forms import ApiClientForm, BidForm, TenderForm, lot_formset
+from .ocds import EXTENSION_DIR, EXTENSION_FILES, tender_release_package
 from .reports import audit_csv, tender_summary_rows, tender_summary_xlsx
 from .selectors import (
     api_client_for_organisation_or_404,
@@ -227,6 +231,35 @@ def tender_audit_csv(request, pk):
     response = HttpResponse(audit_csv(tender_audit_entries(tender=tender)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_download_name(tender, "audit-log.csv")}"'
     return response
+
+
+@require_GET
+@member_required
+def tender_ocds(request, pk):
+    """The tender as an OCDS release package (the same as the API's /api/v1/tenders/<id>/ocds/)."""
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    package = tender_release_package(tender=tender, base_url=f"{request.scheme}://{request.get_host()}")
+    response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(tender, "ocds.json")}"'
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=24 * 60 * 60)
+def ocds_extension_file(request, name):
+    """The site's OCDS extension (extension.json, its release schema patch and codelists): public, as the
+    `extensions` URL of every export points here."""
+    content_type = EXTENSION_FILES.get(name)
+    if content_type is None:
+        raise Http404("No such extension file.")
+    content = (EXTENSION_DIR / name).read_bytes()
+    if name == "extension.json":
+        # The field-by-field documentation is the schema patch itself, at this site's own address.
+        metadata = json.loads(content)
+        schema_url = request.build_absolute_uri(reverse("procurement:ocds_extension", args=["release-schema.json"]))
+        metadata["documentationUrl"] = {"en": schema_url}
+        return JsonResponse(metadata, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return HttpResponse(content, content_type=content_type)
 
 
 # -- bids
