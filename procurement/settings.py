@@ -165,6 +165,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Screenings whose task never reached the broker (it was down at upload time) are sent again.
     "screening-requeue-stalled": {"task": "screening.requeue_stalled", "schedule": 60.0},
+    # Webhook deliveries whose next try is overdue (message lost, worker died mid-request) are queued again.
+    "screening-webhook-requeue-due": {"task": "screening.webhook_requeue_due", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -187,3 +189,7 @@ SCREENING_ACCESS_POLICY = "procurement.access.OrganisationAccess"
 SCREENING_MAX_UPLOAD_BYTES = env.int("SCREENING_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
 SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=1_000_000)
 SCREENING_CHUNK_ROWS = env.int("SCREENING_CHUNK_ROWS", default=10_000)
+# Webhooks may reach loopback and private addresses only in development (production sets this False).
+SCREENING_WEBHOOK_ALLOW_PRIVATE = env.bool("SCREENING_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+SCREENING_WEBHOOK_MAX_ATTEMPTS = env.int("SCREENING_WEBHOOK_MAX_ATTEMPTS", default=8)
+SCREENING_WEBHOOK_BACKOFF_SECONDS = env.float("SCREENING_WEBHOOK_BACKOFF_SECONDS", default=30.0)
