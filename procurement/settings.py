@@ -167,6 +167,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Screenings whose task never reached the broker (it was down at upload time) are sent again.
     "screening-requeue-stalled": {"task": "screening.requeue_stalled", "schedule": 60.0},
+    # Webhook deliveries whose next try is overdue (message lost, worker died mid-request) are queued again.
+    "screening-webhook-requeue-due": {"task": "screening.webhook_requeue_due", "schedule": 60.0},
 }
 
 # The REST API (/api/v1/): bearer tokens of API clients, or the browser's session; one error shape; rate limits
@@ -241,3 +243,7 @@ SCREENING_CHUNK_ROWS = env.int("SCREENING_CHUNK_ROWS", default=10_000)
 # OCDS export (procurement/ocds.py): a tender's ocid is "<prefix>-<tender id>". Register a prefix with the Open
 # Contracting Partnership before publishing; the default is a placeholder for this site's own exports.
 OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-tscr01")
+# Webhooks may reach loopback and private addresses only in development (production sets this False).
+SCREENING_WEBHOOK_ALLOW_PRIVATE = env.bool("SCREENING_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+SCREENING_WEBHOOK_MAX_ATTEMPTS = env.int("SCREENING_WEBHOOK_MAX_ATTEMPTS", default=8)
+SCREENING_WEBHOOK_BACKOFF_SECONDS = env.float("SCREENING_WEBHOOK_BACKOFF_SECONDS", default=30.0)

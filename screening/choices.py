@@ -85,3 +85,23 @@ class AuditAction(models.TextChoices):
     SCREENING_RESCREENED = "screening.rescreened", "Screening re-screened"
     API_TOKEN_CREATED = "api_token.created", "API token created"
     API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
+    WEBHOOK_CREATED = "webhook.created", "Webhook registered"
+    WEBHOOK_UPDATED = "webhook.updated", "Webhook changed"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "Webhook secret rotated"
+    WEBHOOK_DELETED = "webhook.deleted", "Webhook deleted"
+    WEBHOOK_REDELIVERED = "webhook.redelivered", "Webhook delivery requeued"
+
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook endpoint can subscribe to; an endpoint with no events listed gets all of them."""
+
+    SCREENING_DONE = "screening.done", "Screening done"
+    SCREENING_FAILED = "screening.failed", "Screening failed"
+    SCREENING_CANCELLED = "screening.cancelled", "Screening cancelled"
+    VERDICT_CHANGED = "screening.verdict_changed", "Verdict changed from the previous screening"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"

@@ -1,4 +1,5 @@
-"""Supplier lists and their immutable versions, uploaded files, screening jobs, their chunks and findings."""
+"""Supplier lists and their immutable versions, uploaded files, screening jobs, their chunks and findings, the
+audit log, and the webhook endpoints API clients register with their deliveries."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from . import conf
 from .choices import (
     ChunkStatus,
     Decision,
+    DeliveryStatus,
     FileRole,
     ListKind,
     NetworkDomain,
@@ -492,3 +494,63 @@ class IdempotencyRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+class WebhookEndpoint(models.Model):
+    """A URL an API client registered to be told when its scope's screenings finish, fail or change verdict."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    scope = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="The owner's scope when registered: whose events it gets."
+    )
+    url = models.URLField("URL", max_length=500)
+    secret = models.CharField(max_length=100, help_text="Signs every request (HMAC-SHA256); shown to the owner once.")
+    events = models.JSONField(
+        default=list, blank=True, help_text="The event types to send (screening.done, ...); empty for all."
+    )
+    description = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["owner", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.events or event_type in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: queued once, tried with backoff until delivered or given up, every try logged."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.UUIDField(help_text="The event's id: the same for every endpoint and every try.")
+    event_type = models.CharField(max_length=50)
+    event_key = models.CharField(
+        max_length=100, help_text='What the event is about, such as "screening.done:12": queued once per endpoint.'
+    )
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveIntegerField(null=True, blank=True, help_text="The last try's HTTP status.")
+    response_body = models.TextField(blank=True, help_text="The start of the last try's response body.")
+    error = models.TextField(blank=True, help_text="Why the last try failed, when it did.")
+    attempt_log = models.JSONField(
+        default=list, blank=True, help_text="Every try: when, HTTP status, the start of the body, error, duration."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            # The finishing signal may be sent twice (a redelivered task); the event is queued once.
+            models.UniqueConstraint(fields=["endpoint", "event_key"], name="screening_webhookdelivery_unique_event"),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} to {self.endpoint} ({self.status})"

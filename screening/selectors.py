@@ -1,4 +1,4 @@
-"""Reads with business meaning: what a user may see, comparisons between screenings and list versions.
+"""Reads with business meaning: what a user may see, comparisons between screenings and list versions, webhooks.
 
 Visibility follows the site's access policy (screening.access): a user sees the screenings, exceptions and audit
 entries of their scope, and the lists of their scope plus the public ones (scope ""). Anything else is not found.
@@ -28,6 +28,8 @@ from screening.models import (
     ScreeningError,
     StandingException,
     SupplierList,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 OWNERSHIP_KINDS = (RelationKind.SUBSIDIARY_OF, RelationKind.AFFILIATE_OF)
@@ -438,3 +440,25 @@ def name_candidates(*, user, name: str, lists: Iterable[SupplierList] | None = N
         for m in matches
         if int(m.entity.key) in entities
     ]
+# -- webhooks: an API client sees only the endpoints it registered, and their deliveries
+
+
+def webhooks_for_user(*, user) -> QuerySet[WebhookEndpoint]:
+    if user is None or not user.is_authenticated:
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(owner=user)
+
+
+def webhook_for_user_or_404(*, user, pk) -> WebhookEndpoint:
+    return get_object_or_404(webhooks_for_user(user=user), pk=pk)
+
+
+def deliveries_for_user(*, user) -> QuerySet[WebhookDelivery]:
+    """Deliveries to the user's own endpoints, newest first."""
+    if user is None or not user.is_authenticated:
+        return WebhookDelivery.objects.none()
+    return WebhookDelivery.objects.filter(endpoint__owner=user).select_related("endpoint")
+
+
+def delivery_for_user_or_404(*, user, pk) -> WebhookDelivery:
+    return get_object_or_404(deliveries_for_user(user=user), pk=pk)

@@ -91,6 +91,9 @@ def start_worker(tmp_dir: Path, *, concurrency: int = 2, extra_env: dict | None 
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "procurement.settings",
         "SCREENING_CHUNK_ROWS": "40",
+        # Webhook retries within a test's patience, to a receiver on this machine.
+        "SCREENING_WEBHOOK_BACKOFF_SECONDS": "0.3",
+        "SCREENING_WEBHOOK_ALLOW_PRIVATE": "true",
         **(extra_env or {}),
     }
     process = subprocess.Popen(
