@@ -7,6 +7,7 @@ import json
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, status
 from rest_framework.decorators import action
@@ -16,6 +17,7 @@ from rest_framework.response import Response
 from procurement.access import OrganisationAccess, membership_of
 from procurement.filtersets import TenderFilterSet
 from procurement.models import Bid, Lot
+from procurement.ocds import tender_release_package
 from procurement.selectors import (
     bid_for_user_or_404,
     supplier_lists_visible,
@@ -119,6 +121,16 @@ class TenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet
                         for screening in result.started],
             "skipped": [{"bid": bid.pk, "reason": reason} for bid, reason in result.skipped],
         })
+
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT}, description="The tender as an OCDS 1.1 release package "
+                   "(release-package schema) with the bids extension and this site's extension.")
+    @action(detail=True, methods=["get"])
+    def ocds(self, request, pk=None):
+        """The tender as an OCDS release package: parties, lots, bids with their BOM items, countries of origin,
+        subcontracting and screening verdict, and the reports as evaluationReports documents."""
+        tender = self.get_object()
+        return Response(tender_release_package(tender=tender, base_url=request.build_absolute_uri("/")))
 
 
 class TenderBidViewSet(mixins.ListModelMixin, ApiViewSet):

@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework import serializers
 
 from screening.api.converters import MAX_ID
-from screening.choices import Decision, ListKind, Severity
+from screening.choices import Decision, ListKind, Severity, WebhookEvent
 from screening.models import (
     Entity,
     Finding,
@@ -17,6 +17,8 @@ from screening.models import (
     ScreeningError,
     SupplierList,
     UploadedFile,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 
@@ -259,3 +261,40 @@ class MatchResponseSerializer(serializers.Serializer):
 
 
 SEVERITY_CHOICES = Severity.choices
+
+
+# -- webhooks
+
+
+class WebhookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookEndpoint
+        fields = ["id", "url", "events", "description", "is_active", "created_at"]
+        read_only_fields = ["id", "created_at"]
+
+
+class WebhookWriteSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=500, help_text="An http(s) URL that receives the events.")
+    events = serializers.ListField(child=serializers.ChoiceField(choices=WebhookEvent.choices), required=False,
+                                   default=list, help_text="The events to send; empty for all.")
+    description = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    is_active = serializers.BooleanField(required=False)
+
+
+class WebhookCreatedSerializer(WebhookSerializer):
+    secret = serializers.CharField(help_text="Signs every request (HMAC-SHA256); shown only now.")
+
+    class Meta(WebhookSerializer.Meta):
+        fields = [*WebhookSerializer.Meta.fields, "secret"]
+
+
+class WebhookSecretSerializer(serializers.Serializer):
+    secret = serializers.CharField()
+
+
+class WebhookDeliverySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WebhookDelivery
+        fields = ["id", "endpoint", "event_id", "event_type", "payload", "status", "attempts", "next_attempt_at",
+                  "last_attempt_at", "response_status", "response_body", "error", "attempt_log", "created_at",
+                  "delivered_at"]

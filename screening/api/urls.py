@@ -17,6 +17,8 @@ router.register("findings", views.FindingViewSet, basename="finding")
 router.register("lists", views.SupplierListViewSet, basename="list")
 router.register("versions", views.ListVersionViewSet, basename="version")
 router.register("entities", views.EntityViewSet, basename="entity")
+router.register("webhooks", views.WebhookViewSet, basename="webhook")
+router.register("webhook-deliveries", views.WebhookDeliveryViewSet, basename="webhook-delivery")
 
 urlpatterns = [
     path("match/", views.MatchView.as_view(), name="match"),

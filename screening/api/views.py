@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,7 +15,8 @@ from screening import selectors
 from screening.access import access
 from screening.choices import FileRole
 from screening.filtersets import EntityFilterSet, FindingFilterSet
-from screening.models import Entity, SupplierList
+from screening.models import Entity, SupplierList, WebhookDelivery
+from screening.services import webhooks
 from screening.services.lists import ListImportError, supplier_list_import
 from screening.services.matching import list_versions_in_force
 from screening.services.reviews import finding_decide
@@ -166,8 +168,6 @@ def _validated(serializer_class, request):
 
 
 def _created(screening, serializer):
-    from django.urls import reverse
-
     screening.refresh_from_db()
     return Response(serializer(screening).data, status=status.HTTP_201_CREATED,
                     headers={"Location": reverse("screening-api:screening-detail", args=[screening.pk])})
@@ -365,3 +365,75 @@ class MatchView(ApiView):
         ]})
 
 
+
+
+# -- webhooks
+
+
+class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
+    """Your callback URLs: when one of your organisation's screenings is done, fails, is cancelled or changes
+    verdict, a signed JSON event is POSTed to each (see the README's Webhooks section)."""
+
+    serializer_class = s.WebhookSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        return selectors.webhooks_for_user(user=self.request.user).order_by("pk")
+
+    def get_object(self):
+        return selectors.webhook_for_user_or_404(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=s.WebhookWriteSerializer, responses={201: s.WebhookCreatedSerializer})
+    def create(self, request):
+        data = _validated(s.WebhookWriteSerializer, request)
+        endpoint, secret = webhooks.webhook_create(owner=request.user, url=data["url"], events=data["events"],
+                                                   description=data["description"])
+        body = {**s.WebhookSerializer(endpoint).data, "secret": secret}
+        return Response(body, status=status.HTTP_201_CREATED,
+                        headers={"Location": reverse("screening-api:webhook-detail", args=[endpoint.pk])})
+
+    @extend_schema(request=s.WebhookWriteSerializer, responses={200: s.WebhookSerializer})
+    def partial_update(self, request, pk=None):
+        endpoint = self.get_object()
+        serializer = s.WebhookWriteSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        endpoint = webhooks.webhook_update(endpoint=endpoint, user=request.user, url=data.get("url"),
+                                           events=data.get("events"), description=data.get("description"),
+                                           is_active=data.get("is_active"))
+        return Response(s.WebhookSerializer(endpoint).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        """Remove the callback URL and its delivery log."""
+        webhooks.webhook_delete(endpoint=self.get_object(), user=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={200: s.WebhookSecretSerializer})
+    @action(detail=True, methods=["post"], url_path="rotate-secret")
+    def rotate_secret(self, request, pk=None):
+        """A new signing secret, shown only now; the old one stops at once."""
+        return Response({"secret": webhooks.webhook_rotate_secret(endpoint=self.get_object(), user=request.user)})
+
+    @extend_schema(responses={200: s.WebhookDeliverySerializer(many=True)})
+    @action(detail=True, methods=["get"], serializer_class=s.WebhookDeliverySerializer)
+    def deliveries(self, request, pk=None):
+        """Every event sent to this URL, newest first, with each try's status, response and error."""
+        endpoint = self.get_object()
+        page = self.paginate_queryset(selectors.deliveries_for_user(user=request.user).filter(endpoint=endpoint))
+        return self.get_paginated_response(s.WebhookDeliverySerializer(page, many=True).data)
+
+
+class WebhookDeliveryViewSet(mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = s.WebhookDeliverySerializer
+    queryset = WebhookDelivery.objects.none()  # for the schema; looked up through the selector
+
+    def get_object(self):
+        return selectors.delivery_for_user_or_404(user=self.request.user, pk=self.kwargs["pk"])
+
+    @extend_schema(request=None, responses={200: s.WebhookDeliverySerializer})
+    @action(detail=True, methods=["post"])
+    def redeliver(self, request, pk=None):
+        """Send the event again (a failed delivery, or a delivered one the receiver lost)."""
+        delivery = webhooks.webhook_delivery_redeliver(delivery=self.get_object(), user=request.user)
+        return Response(s.WebhookDeliverySerializer(delivery).data)
