@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .access import membership_of
 from .choices import Role
 
 # (label, URL name, who sees it). A URL another app has not added yet is left out rather than breaking pages.
 NAV = (
-    ("Tenders", "procurement:tender_list", "member"),
-    ("Lists", "screening:list_index", "member"),
-    ("People", "procurement:members", "admin"),
-    ("Admin", "admin:index", "staff"),
+    (_("Tenders"), "procurement:tender_list", "member"),
+    (_("Lists"), "screening:list_index", "member"),
+    (_("People"), "procurement:members", "admin"),
+    (_("Admin"), "admin:index", "staff"),
 )
 
 

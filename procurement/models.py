@@ -223,3 +223,15 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+
+class UserPreference(models.Model):
+    """A person's own settings for the site: the interface language they chose, which wins over the browser's."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    # A code of settings.LANGUAGES, or "" to follow the browser; checked by procurement.services.user_language_set.
+    language = models.CharField(max_length=10, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language or 'browser language'}"

@@ -212,3 +212,10 @@ def api_token_for_organisation_or_404(*, organisation: Organisation, pk):
     return get_object_or_404(
         ApiToken.objects.select_related("user__api_client"), pk=pk, user__api_client__organisation=organisation
     )
+
+
+def user_language(*, user) -> str:
+    """The interface language the user chose in the switcher, or "" when they left it to the browser."""
+    from .models import UserPreference
+
+    return UserPreference.objects.filter(user=user).values_list("language", flat=True).first() or ""

@@ -445,3 +445,22 @@ def api_client_token_create(*, client: ApiClient, user) -> str:
         scope=organisation_scope(client.organisation_id),
     )
     return key
+
+
+# -- people's own settings
+
+
+def user_language_set(*, user, language: str):
+    """Remember the interface language a person chose ("" to follow the browser again).
+
+    Not audited: it changes how the site speaks to this one person, nothing any officer decides or screens.
+    """
+    from django.conf import settings
+
+    from .models import UserPreference
+
+    if language and language not in dict(settings.LANGUAGES):
+        known = ", ".join(code for code, _name in settings.LANGUAGES)
+        raise ValidationError({"language": f"Unknown language '{language}'. Choose one of: {known}."})
+    preference, _created = UserPreference.objects.update_or_create(user=user, defaults={"language": language})
+    return preference

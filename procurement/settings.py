@@ -47,9 +47,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language: the cookie set by the switcher, else the browser's Accept-Language, else LANGUAGE_CODE ...
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # ... unless the logged-in person chose one in the switcher: that choice, remembered on their profile, wins.
+    "procurement.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -66,6 +70,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "procurement.context_processors.nav_links",
@@ -104,6 +109,24 @@ LOGIN_REDIRECT_URL = "procurement:tender_list"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
+# The languages of the offices that buy under these pledges; the switcher shows each in its own name. Each app
+# ships its messages in its own locale/ folder (procurement/locale, screening/locale), so the plugin carries
+# its translations with it: no LOCALE_PATHS needed. Compiled .mo files are committed (no gettext at run time).
+LANGUAGES = [
+    ("en", "English"),
+    ("cs", "Czech"),
+    ("bg", "Bulgarian"),
+    ("mk", "Macedonian"),
+    ("sq", "Albanian"),
+    ("sv", "Swedish"),
+    ("de", "German"),
+]
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+# Dates and numbers in the reader's locale (procurement/formats fills the gaps in Django's own formats). No
+# global thousands separator: it would also group ids and numbers that end up in URLs and form values; counts
+# and amounts are grouped in the templates with |floatformat:"g".
+FORMAT_MODULE_PATH = ["procurement.formats"]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

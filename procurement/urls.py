@@ -30,6 +30,7 @@ procurement_patterns = [
 urlpatterns = [
     path("", include((procurement_patterns, "procurement"))),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("language/", views.language_set, name="set_language"),
     path("admin/", admin.site.urls),
     path("screening/", include("screening.urls")),
     path("api/v1/", include("screening.api.urls")),

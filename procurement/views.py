@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -451,3 +452,20 @@ def server_error(request):
     from screening.api.errors import is_api_request, json_server_error
 
     return json_server_error(request) if is_api_request(request) else html_server_error(request)
+
+
+@require_POST
+def language_set(request):
+    """The language switcher: Django's set_language (cookie, safe redirect back), and for a logged-in person the
+    choice is also remembered on their profile, so it follows them to their next session on any browser."""
+    from django.views.i18n import set_language
+
+    from .middleware import USER_LANGUAGE_SESSION_KEY
+    from .services import user_language_set
+
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        user_language_set(user=request.user, language=language)
+        request.session[USER_LANGUAGE_SESSION_KEY] = language
+    return response

@@ -2,7 +2,9 @@
  *
  * [data-screening-progress="<url>"]: a screening still running. Polls the URL (JSON: status, rows_done,
  * rows_total, progress, finished, ...) every second, updates the <progress> bar and the text beside it, and
- * reloads the page when the screening has finished, so the server draws the verdict and findings.
+ * reloads the page when the screening has finished, so the server draws the verdict and findings. The words come
+ * translated from the page: data-rows-text ("{done} of {total} rows") and data-reading-text; numbers are
+ * grouped as the page's language (<html lang>) writes them.
  * [data-select-all="<name>"]: a checkbox that ticks every checkbox named <name> in its form.
  * [data-print]: a button that prints the page.
  */
@@ -15,6 +17,13 @@
     var status = box.querySelector("[data-field=status]");
     var rows = box.querySelector("[data-field=rows]");
     var failures = 0;
+    var rowsText = box.getAttribute("data-rows-text") || "{done} of {total} rows";
+    var readingText = box.getAttribute("data-reading-text") || "reading the files…";
+    var language = document.documentElement.lang || undefined;
+
+    function number(value) {
+      try { return Number(value).toLocaleString(language); } catch (error) { return String(value); }
+    }
 
     function show(data) {
       var value = Math.max(0, Math.min(1, Number(data.progress) || 0));
@@ -22,8 +31,8 @@
       if (status) { status.textContent = data.status_display || data.status; }
       if (rows) {
         rows.textContent = data.rows_total
-          ? data.rows_done.toLocaleString() + " of " + data.rows_total.toLocaleString() + " rows"
-          : "reading the files…";
+          ? rowsText.replace("{done}", number(data.rows_done)).replace("{total}", number(data.rows_total))
+          : readingText;
       }
     }
 
