@@ -5,3 +5,11 @@ class ProcurementConfig(AppConfig):
     name = "procurement"
     verbose_name = "Procurement"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from screening.signals import list_version_imported, screening_finished
+
+        from . import receivers
+
+        list_version_imported.connect(receivers.on_list_version_imported, dispatch_uid="procurement.rescreen_on_import")
+        screening_finished.connect(receivers.on_screening_finished, dispatch_uid="procurement.notify_rescreen")

@@ -196,3 +196,33 @@ class BidDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file} ({self.get_role_display()})"
+
+
+class Notification(models.Model):
+    """A message to one person about a bid of their organisation, shown in the site header until read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="notifications")
+    bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    screening = models.ForeignKey(
+        "screening.Screening", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            # One notice per person per re-screen, however often the "finished" signal arrives.
+            models.UniqueConstraint(fields=["user", "screening"], name="procurement_notification_once_per_screening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"To {self.user}: {self.message[:80]}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

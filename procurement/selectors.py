@@ -16,7 +16,8 @@ from screening.models import ListVersion, Screening, SupplierList
 from screening.services.matching import list_versions_in_force
 
 from .access import membership_of, organisation_scope
-from .models import Bid, BidDocument, Membership, Organisation, Tender
+from .choices import OPEN_TENDER_STATUSES, Role
+from .models import Bid, BidDocument, Membership, Notification, Organisation, Tender
 
 
 def organisation_of(user) -> Organisation | None:
@@ -140,6 +141,73 @@ def tender_bids(*, tender: Tender) -> list[Bid]:
         bid.tender = tender
         bid.latest_screening = screenings.get(bid.latest_screening_id)
     return bids
+
+
+def _latest_screening_ids(bids: QuerySet[Bid]) -> QuerySet[Bid]:
+    latest = (
+        Screening.objects.filter(
+            subject_type=_bid_content_type(), subject_id=Cast(OuterRef("pk"), output_field=CharField())
+        )
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    return bids.annotate(latest_screening_id=Subquery(latest))
+
+
+# -- open tenders: what list imports and the daily task re-screen
+
+
+def open_tenders() -> QuerySet[Tender]:
+    """Tenders whose bids are still being decided on (procurement.choices.OPEN_TENDER_STATUSES)."""
+    return Tender.objects.filter(status__in=OPEN_TENDER_STATUSES)
+
+
+def open_tenders_using_list(*, supplier_list: SupplierList) -> QuerySet[Tender]:
+    """Open tenders screened against the list: those naming it, and those naming no list while it is an active
+    list their organisation may use (the fallback of `tender_list_versions`)."""
+    names_it = Q(restricted_lists=supplier_list) | Q(trusted_lists=supplier_list)
+    condition = names_it
+    if supplier_list.is_active:
+        names_none = Q(restricted_lists__isnull=True, trusted_lists__isnull=True)
+        if supplier_list.scope:
+            names_none &= Q(organisation_id=_organisation_of_scope(supplier_list.scope))
+        condition |= names_none
+    return open_tenders().filter(condition).distinct()
+
+
+def _organisation_of_scope(scope: str) -> int | None:
+    prefix = organisation_scope(0)[:-1]  # "org:"
+    return int(scope[len(prefix):]) if scope.startswith(prefix) and scope[len(prefix):].isdigit() else None
+
+
+def bids_with_latest_screening(*, tenders: QuerySet[Tender]) -> list[tuple[Bid, Screening | None]]:
+    """Every bid of the tenders with its latest screening (or None), in two queries."""
+    bids = list(
+        _latest_screening_ids(Bid.objects.filter(tender__in=tenders)).select_related("tender").order_by("pk")
+    )
+    screenings = Screening.objects.in_bulk([bid.latest_screening_id for bid in bids if bid.latest_screening_id])
+    return [(bid, screenings.get(bid.latest_screening_id)) for bid in bids]
+
+
+def tender_officers(*, tender: Tender):
+    """The people told about the tender's re-screens: its organisation's officers and admins with an account."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(
+        membership__organisation_id=tender.organisation_id,
+        membership__role__in=[Role.OFFICER, Role.ADMIN],
+        is_active=True,
+    ).order_by("pk")
+
+
+def notifications_for_user(*, user) -> QuerySet[Notification]:
+    if not getattr(user, "is_authenticated", False):
+        return Notification.objects.none()
+    return Notification.objects.filter(user=user).select_related("tender", "bid", "screening")
+
+
+def unread_notification_count(*, user) -> int:
+    return notifications_for_user(user=user).filter(read_at__isnull=True).count()
 
 
 # -- the audit log (kept by the screening plugin)

@@ -9,6 +9,7 @@ Redis or RabbitMQ and shared object storage, with web servers and workers on sep
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -165,6 +166,11 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Screenings whose task never reached the broker (it was down at upload time) are sent again.
     "screening-requeue-stalled": {"task": "screening.requeue_stalled", "schedule": 60.0},
+    # The safety net behind the re-screens a list import starts: every bid of every open tender, once a day.
+    "procurement-rescreen-open-tenders": {
+        "task": "procurement.rescreen_open_tenders",
+        "schedule": crontab(hour=env.int("RESCREEN_HOUR", default=2), minute=30),
+    },
 }
 
 REST_FRAMEWORK = {
@@ -173,6 +179,15 @@ REST_FRAMEWORK = {
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # for the filebased backend
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tender Screening <screening@localhost>")
+# Where links in emails point: the site's address as its users reach it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -53,6 +53,14 @@ class ScreeningStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+class ScreeningTrigger(models.TextChoices):
+    """What started a screening: a person (an upload or a re-screen), a list import, or the daily re-screen."""
+
+    MANUAL = "manual", "Started by a person"
+    LIST_IMPORT = "list_import", "A list version was imported"
+    SCHEDULED = "scheduled", "Daily re-screen"
+
+
 class ChunkStatus(models.TextChoices):
     PENDING = "pending", "Pending"
     DONE = "done", "Done"

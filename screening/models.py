@@ -18,6 +18,7 @@ from .choices import (
     NetworkDomain,
     RelationKind,
     ScreeningStatus,
+    ScreeningTrigger,
     Severity,
     Verdict,
 )
@@ -205,6 +206,12 @@ class Screening(models.Model):
         related_name="rescreens",
         help_text="The screening this one repeats against newer list versions.",
     )
+    trigger = models.CharField(max_length=20, choices=ScreeningTrigger.choices, default=ScreeningTrigger.MANUAL)
+    reason = models.TextField(blank=True, help_text="Why the screening was started, when not by a person's choice.")
+    # The companies the screening's files and chain name, normalised (engine.names.normalise) -> as first written:
+    # {"bom": {...}, "chain": {...}}. Recorded once it is done (services.impact), so that a list import can find
+    # the screenings it may change without reading their rows again; null until then.
+    party_names = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     prepared_at = models.DateTimeField(null=True, blank=True)
@@ -246,6 +253,28 @@ class Screening(models.Model):
     def untrusted_share(self) -> float:
         """The share of the BOM's value on lines with an untrusted party (and no restricted vendor), 0..1."""
         return float(self.untrusted_value / self.bom_value_total) if self.bom_value_total else 0.0
+
+
+class ListImportImpact(models.Model):
+    """What one imported list version did to the screenings in use: how many were checked and re-screened."""
+
+    version = models.OneToOneField(ListVersion, on_delete=models.CASCADE, related_name="impact")
+    screenings_checked = models.PositiveIntegerField(default=0)
+    screenings_affected = models.PositiveIntegerField(default=0)
+    screenings_rescreened = models.PositiveIntegerField(default=0)
+    details = models.JSONField(
+        default=list, blank=True, help_text="Per affected screening: its id, the new screening's id and why."
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.version}: {self.screenings_rescreened} of {self.screenings_checked} screenings re-screened"
+        )
 
 
 class ScreeningChunk(models.Model):

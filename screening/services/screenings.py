@@ -20,7 +20,7 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from screening import conf
-from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus
+from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus, ScreeningTrigger
 from screening.engine.bom import BomReader, ReadLimits, read_declaration
 from screening.engine.policy import PolicyConfig, verdict
 from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, RowError, Severity
@@ -81,8 +81,13 @@ def screening_start(
     scope: str = "",
     user=None,
     previous: Screening | None = None,
+    trigger: str = ScreeningTrigger.MANUAL,
+    reason: str = "",
 ) -> Screening:
-    """Create a queued screening of the files against fixed list versions and queue it once committed."""
+    """Create a queued screening of the files against fixed list versions and queue it once committed.
+
+    `trigger` and `reason` say why it was started when no person chose to (a list import, the daily re-screen).
+    """
     files = list(files)
     if not any(f.role == FileRole.BOM for f in files):
         raise ValueError("A screening needs at least one bill of materials.")
@@ -99,6 +104,8 @@ def screening_start(
         scope=scope,
         created_by=user,
         previous=previous,
+        trigger=ScreeningTrigger(trigger),
+        reason=reason,
     )
     screening.files.set(files)
     screening.list_versions.set(versions)
@@ -112,7 +119,7 @@ def screening_start(
         subject=subject or screening,
         screening=screening,
         details={"files": [f.pk for f in files], "list_versions": [v.pk for v in versions],
-                 "previous": previous.pk if previous else None},
+                 "previous": previous.pk if previous else None, "trigger": str(trigger), "reason": reason},
     )
     transaction.on_commit(lambda: screening_enqueue(screening_id=screening.pk))
     return screening
@@ -144,7 +151,9 @@ def screening_requeue_stalled(*, older_than_seconds: int = 120) -> int:
     return sum(screening_enqueue(screening_id=pk) for pk in stalled)
 
 
-def screening_rescreen(*, screening: Screening, user=None) -> Screening:
+def screening_rescreen(
+    *, screening: Screening, user=None, trigger: str = ScreeningTrigger.MANUAL, reason: str = ""
+) -> Screening:
     """Screen the same files again against the current versions of the same lists; the earlier screening stays
     as it was, with its decisions (those on the same pairs are carried over when the new one is done)."""
     lists = SupplierList.objects.filter(versions__screenings=screening).distinct()
@@ -158,13 +167,15 @@ def screening_rescreen(*, screening: Screening, user=None) -> Screening:
         scope=screening.scope,
         user=user,
         previous=screening,
+        trigger=trigger,
+        reason=reason,
     )
     audit_record(
         scope=screening.scope,
         actor=user,
         action=AuditAction.SCREENING_RESCREENED,
         summary=f"{actor_name(user)} re-screened screening #{screening.pk} as #{rescreen.pk} against the current "
-        "list versions; the earlier screening and its decisions are kept.",
+        "list versions; the earlier screening and its decisions are kept." + (f" Why: {reason}" if reason else ""),
         subject=screening.subject or screening,
         screening=screening,
         details={"new_screening": rescreen.pk},
