@@ -19,6 +19,8 @@ procurement_patterns = [
     path("bids/<int:pk>/rescreen/", views.bid_rescreen_view, name="bid_rescreen"),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
     path("members/", views.members, name="members"),
+    path("notifications/", views.notifications, name="notifications"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
 ]
 
 urlpatterns = [

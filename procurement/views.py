@@ -34,6 +34,7 @@ from .selectors import (
     bid_policy,
     bid_screenings,
     document_for_user_or_404,
+    notifications_for_user,
     organisation_members,
     tender_audit_entries,
     tender_bids,
@@ -41,7 +42,14 @@ from .selectors import (
     tender_list_versions,
     tenders_for_user,
 )
-from .services import bid_create, bid_rescreen, tender_create, tender_rescreen, tender_update
+from .services import (
+    bid_create,
+    bid_rescreen,
+    notifications_mark_read,
+    tender_create,
+    tender_rescreen,
+    tender_update,
+)
 
 ACCESS = OrganisationAccess()
 TENDERS_PER_PAGE = 25
@@ -262,7 +270,9 @@ def bid_create_view(request, tender_pk):
 @member_required
 def bid_detail(request, pk):
     bid = bid_for_user_or_404(user=request.user, pk=pk)
-    screenings = list(bid_screenings(bid).prefetch_related("list_versions__supplier_list"))
+    screenings = list(bid_screenings(bid).select_related("created_by").prefetch_related("list_versions__supplier_list"))
+    for screening, older in zip(screenings, [*screenings[1:], None], strict=True):
+        screening.verdict_before = older.verdict if older is not None and older.is_finished else ""
     return render(
         request,
         "procurement/bid_detail.html",
@@ -329,3 +339,31 @@ def members(request):
             "memberships": organisation_members(organisation=membership.organisation),
         },
     )
+
+
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@require_GET
+@login_required
+def notifications(request):
+    """The user's own notifications, newest first; unread ones marked."""
+    page = Paginator(notifications_for_user(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "procurement/notifications.html", {"page": page})
+
+
+@require_POST
+@login_required
+def notifications_read(request):
+    """Mark one notification (the form's `notification`) or all of the user's unread ones as read."""
+    chosen = request.POST.get("notification")
+    if chosen:
+        if not chosen.isdigit():
+            messages.error(request, "That is not a notification.")
+            return redirect("procurement:notifications")
+        found = list(notifications_for_user(user=request.user).filter(pk=int(chosen)))
+        notifications_mark_read(user=request.user, notifications=found)
+    else:
+        count = notifications_mark_read(user=request.user)
+        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("procurement:notifications")

@@ -56,8 +56,8 @@ class ScreeningStatus(models.TextChoices):
 class ScreeningTrigger(models.TextChoices):
     """What started a screening: a person (an upload or a re-screen), a list import, or the daily re-screen."""
 
-    MANUAL = "manual", "Started by a person"
-    LIST_IMPORT = "list_import", "A list version was imported"
+    MANUAL = "manual", "By a person"
+    LIST_IMPORT = "list_import", "List import"
     SCHEDULED = "scheduled", "Daily re-screen"
 
 

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='screening',
             name='trigger',
-            field=models.CharField(choices=[('manual', 'Started by a person'), ('list_import', 'A list version was imported'), ('scheduled', 'Daily re-screen')], default='manual', max_length=20),
+            field=models.CharField(choices=[('manual', 'By a person'), ('list_import', 'List import'), ('scheduled', 'Daily re-screen')], default='manual', max_length=20),
         ),
         migrations.CreateModel(
             name='ListImportImpact',
