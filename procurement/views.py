@@ -348,7 +348,8 @@ NOTIFICATIONS_PER_PAGE = 50
 @login_required
 def notifications(request):
     """The user's own notifications, newest first; unread ones marked."""
-    page = Paginator(notifications_for_user(user=request.user), NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    found = notifications_for_user(user=request.user)
+    page = Paginator(found, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "procurement/notifications.html", {"page": page})
 
 
