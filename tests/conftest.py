@@ -72,9 +72,13 @@ def _database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, process: subprocess.Popen, log: Path):
+    def __init__(self, process: subprocess.Popen, log: Path, mail_dir: Path):
         self.process = process
         self.log = log
+        self.mail_dir = mail_dir  # the emails the worker sends, one file per connection (filebased backend)
+
+    def mails(self) -> str:
+        return "".join(path.read_text(errors="replace") for path in sorted(self.mail_dir.glob("*.log")))
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -85,12 +89,15 @@ class WorkerProcess:
 
 def start_worker(tmp_dir: Path, *, concurrency: int = 2, extra_env: dict | None = None) -> WorkerProcess:
     log = tmp_dir / f"worker-{time.monotonic_ns()}.log"
+    mail_dir = tmp_dir / f"mail-{time.monotonic_ns()}"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "procurement.settings",
         "SCREENING_CHUNK_ROWS": "40",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
         **(extra_env or {}),
     }
     process = subprocess.Popen(
@@ -117,7 +124,7 @@ def start_worker(tmp_dir: Path, *, concurrency: int = 2, extra_env: dict | None 
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    worker = WorkerProcess(process, log)
+    worker = WorkerProcess(process, log, mail_dir)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if "ready." in worker.output():
