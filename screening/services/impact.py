@@ -8,11 +8,13 @@ finalising); an older screening's are read back from its chunk rows the first ti
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from screening import conf
@@ -117,31 +119,48 @@ class ListDelta:
         return not (self.added or self.changed or self.removed)
 
 
-def _states(version: ListVersion | None) -> dict[str, _EntityState]:
+@dataclass
+class _Version:
+    """One version's entities as raw rows (aliases still JSON text: decoding 100k of them to compare is most of
+    the cost, and equal text is equal aliases) and each entity's parents."""
+
+    rows: dict[str, tuple] = field(default_factory=dict)  # name -> (pk, aliases JSON, *other attributes)
+    parents: dict[str, frozenset] = field(default_factory=dict)  # name -> {(kind, parent name, divested)}
+
+    def state(self, name: str) -> _EntityState:
+        pk, aliases_text, *rest = self.rows[name]
+        aliases = tuple(json.loads(aliases_text) if aliases_text else ())
+        attributes = dict(zip(_ATTRIBUTES, (frozenset(aliases), *rest), strict=True))
+        return _EntityState(pk, name, aliases, attributes, self.parents.get(name, frozenset()))
+
+
+def _load(version: ListVersion | None) -> _Version:
+    loaded = _Version()
     if version is None:
-        return {}
+        return loaded
     parents: dict[str, set] = defaultdict(set)
     relations = Relation.objects.filter(version=version).values_list("child__name", "kind", "parent__name", "divested")
     for child, kind, parent, divested in relations.iterator(chunk_size=5000):
         parents[child].add((kind, parent, divested))
-    states = {}
-    rows = Entity.objects.filter(version=version).values_list("pk", "name", *_ATTRIBUTES)
-    for pk, name, aliases, *rest in rows.iterator(chunk_size=5000):
-        aliases = tuple(aliases or ())
-        attributes = dict(zip(_ATTRIBUTES, (frozenset(aliases), *rest), strict=True))
-        states[name] = _EntityState(pk, name, aliases, attributes, frozenset(parents.get(name, ())))
-    return states
+    loaded.parents = {name: frozenset(found) for name, found in parents.items()}
+    rows = (
+        Entity.objects.filter(version=version)
+        .annotate(aliases_text=Cast("aliases", TextField()))
+        .values_list("name", "pk", "aliases_text", *_ATTRIBUTES[1:])
+    )
+    loaded.rows = {name: tuple(rest) for name, *rest in rows.iterator(chunk_size=5000)}
+    return loaded
 
 
-def _contractors_above(names: Iterable[str], *states: dict[str, _EntityState]) -> set[str]:
+def _contractors_above(names: Iterable[str], *versions: _Version) -> set[str]:
     """The names and every listed contractor above them (relations "subcontracts_to"): a BOM naming any of them
     reaches the listed subcontractors below."""
     above: dict[str, set[str]] = defaultdict(set)
-    for version_states in states:
-        for state in version_states.values():
-            for kind, parent, _divested in state.parents:
+    for version in versions:
+        for child, relations in version.parents.items():
+            for kind, parent, _divested in relations:
                 if kind == RelationKind.SUBCONTRACTS_TO:
-                    above[state.name].add(parent)
+                    above[child].add(parent)
     found, pending = set(), list(names)
     while pending:
         name = pending.pop()
@@ -152,20 +171,25 @@ def _contractors_above(names: Iterable[str], *states: dict[str, _EntityState]) -
 
 
 def list_delta(*, before: ListVersion | None, after: ListVersion) -> ListDelta:
-    old, new = _states(before), _states(after)
+    """What `after` adds, changes and removes against `before` (None: nothing, so every entity is added)."""
+    old, new = _load(before), _load(after)
     delta = ListDelta(
         list_name=after.supplier_list.name,
         list_kind=after.supplier_list.kind,
         before_label=f"v{before.number}" if before else "nothing",
         after_label=f"v{after.number}",
-        added={name: new[name] for name in new.keys() - old.keys()},
-        removed={name: old[name] for name in old.keys() - new.keys()},
+        added={name: new.state(name) for name in new.rows.keys() - old.rows.keys()},
+        removed={name: old.state(name) for name in old.rows.keys() - new.rows.keys()},
     )
     relation_changed: set[str] = set()
-    for name in old.keys() & new.keys():
-        a, b = old[name], new[name]
+    empty = frozenset()
+    for name in old.rows.keys() & new.rows.keys():
+        same_parents = old.parents.get(name, empty) == new.parents.get(name, empty)
+        if same_parents and old.rows[name][1:] == new.rows[name][1:]:
+            continue  # the common case, without decoding anything
+        a, b = old.state(name), new.state(name)
         what = [attribute for attribute in _ATTRIBUTES if a.attributes[attribute] != b.attributes[attribute]]
-        if a.parents != b.parents:
+        if not same_parents:
             what.append("relations")
             # A changed "subcontracts_to" relation changes what a BOM naming the contractor (or any contractor
             # above it) reaches, so the contractors count as changed too.
@@ -174,8 +198,8 @@ def list_delta(*, before: ListVersion | None, after: ListVersion) -> ListDelta:
         if what:
             delta.changed[name] = (a, b, what)
     for name in relation_changed:
-        if name in new and name in old and name not in delta.changed:
-            delta.changed[name] = (old[name], new[name], ["listed subcontractors"])
+        if name in new.rows and name in old.rows and name not in delta.changed:
+            delta.changed[name] = (old.state(name), new.state(name), ["listed subcontractors"])
     return delta
 
 
