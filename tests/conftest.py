@@ -44,6 +44,22 @@ def _clean_cache(django_db_blocker):
 
 
 @pytest.fixture
+def fresh_list_caches():
+    """Forget the lists indexed and the matches cached in this process. A rolled-back test frees its list version
+    ids for the next test, and caches keyed by those ids would hand it the previous test's entities; tests that
+    import lists of their own content use this."""
+    from django.core.cache import cache
+
+    from screening.services import matching, screenings
+
+    matching.indexed_lists.cache_clear()
+    matching._local.clear()
+    screenings._screeners.clear()
+    cache.clear()
+    yield
+
+
+@pytest.fixture
 def sample_lists(db):
     """The fixtures' restricted and trusted lists, imported through the service."""
     from screening.services.lists import supplier_list_import

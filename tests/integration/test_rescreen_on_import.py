@@ -19,7 +19,9 @@ from tests.conftest import wait_for
 from tests.factories import LotFactory, OrganisationFactory, TenderFactory, UserFactory
 from tests.procurement.test_rescreen_on_import import V1, V2
 
-pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.integration, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fresh_list_caches"),
+]
 
 
 def import_list(text: str, filename: str):

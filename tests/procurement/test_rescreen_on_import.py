@@ -22,7 +22,7 @@ from screening.services.reviews import finding_decide
 from tests.factories import LotFactory, TenderFactory, UserFactory
 from tests.screening.scenarios import screen
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_list_caches")]
 
 HEADER = "name,aliases,country,parent,relation,divested,reason,source\n"
 V1 = HEADER + (

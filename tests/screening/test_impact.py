@@ -14,7 +14,7 @@ from screening.services.lists import supplier_list_import
 from tests.screening.helpers import run_inline, upload_bytes
 from tests.screening.scenarios import screen
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_list_caches")]
 
 HEADER = "name,aliases,country,parent,relation,divested,reason,source\n"
 V1 = HEADER + (

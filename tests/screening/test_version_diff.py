@@ -12,7 +12,7 @@ from django.urls import reverse
 from screening.selectors import RelationDiff, version_compare
 from screening.services.lists import supplier_list_import
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_list_caches")]
 
 HEADER = "name,aliases,country,parent,relation,divested,registration_number,reason,source\n"
 V1 = HEADER + (
