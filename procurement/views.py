@@ -271,7 +271,7 @@ def bid_create_view(request, tender_pk):
 def bid_detail(request, pk):
     bid = bid_for_user_or_404(user=request.user, pk=pk)
     screenings = list(bid_screenings(bid).select_related("created_by").prefetch_related("list_versions__supplier_list"))
-    for screening, older in zip(screenings, [*screenings[1:], None], strict=True):
+    for screening, older in zip(screenings, [*screenings[1:], None], strict=False):
         screening.verdict_before = older.verdict if older is not None and older.is_finished else ""
     return render(
         request,
