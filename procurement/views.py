@@ -345,7 +345,7 @@ NOTIFICATIONS_PER_PAGE = 50
 
 
 @require_GET
-@login_required
+@member_required
 def notifications(request):
     """The user's own notifications, newest first; unread ones marked."""
     found = notifications_for_user(user=request.user)
@@ -354,7 +354,7 @@ def notifications(request):
 
 
 @require_POST
-@login_required
+@member_required
 def notifications_read(request):
     """Mark one notification (the form's `notification`) or all of the user's unread ones as read."""
     chosen = request.POST.get("notification")

@@ -28,7 +28,11 @@ OBJECT_URLS = {
     "procurement:bid_rescreen": ("bid", "pk", ["post"]),
     "procurement:document_download": ("document", "pk", ["get"]),
 }
-PLAIN_URLS = ["procurement:tender_list", "procurement:tender_create", "procurement:members"]
+PLAIN_URLS = [
+    "procurement:tender_list", "procurement:tender_create", "procurement:members", "procurement:notifications",
+]
+# POST-only URLs that name no object: each acts on the user's own things only (tested with the feature).
+PLAIN_POST_URLS = ["procurement:notifications_read"]
 
 
 def object_urls(objects):
@@ -40,7 +44,7 @@ def object_urls(objects):
 def test_the_table_covers_every_url_of_the_buying_side():
     names = {f"procurement:{pattern.name}" for pattern in procurement_patterns}
 
-    assert names == set(OBJECT_URLS) | set(PLAIN_URLS)
+    assert names == set(OBJECT_URLS) | set(PLAIN_URLS) | set(PLAIN_POST_URLS)
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.REVIEWER, Role.ADMIN])
@@ -183,6 +187,7 @@ def test_only_an_organisation_admin_sees_the_people_page(client, org_a, role):
 
 def test_anonymous_visitors_are_sent_to_the_login_page_from_every_url(client, b_objects):
     urls = [(name, reverse(name), "get") for name in PLAIN_URLS] + list(object_urls(b_objects))
+    urls += [(name, reverse(name), "post") for name in PLAIN_POST_URLS]
 
     for name, url, method in urls:
         response = getattr(client, method)(url)
