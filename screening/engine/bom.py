@@ -17,7 +17,7 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -25,7 +25,9 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 import python_calamine
+from anyascii import anyascii
 
+from screening.engine.data.header_words import HEADER_WORDS
 from screening.engine.records import (
     MAX_PARTY_COLUMNS,
     PARTY_FIELDS,
@@ -139,21 +141,39 @@ _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 
 
 def normalise_header(text: str) -> str:
-    """The key a header is looked up by: case, width, punctuation and spacing do not matter ("Mfr. P/N")."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """The key a header is looked up by: case, width, punctuation, spacing and diacritics do not matter
+    ("Mfr. P/N", "Výrobce" = "VYROBCE"), and Cyrillic is transliterated ("Цена" in Bulgarian and Macedonian).
+    """
+    text = unicodedata.normalize("NFKC", text)
     # "#" is how people write "No." ("Part #", "Mfr Part #"); "&" keeps "O&M" apart from "OM".
     text = text.replace("#", " no ").replace("&", " and ")
-    return _NON_WORD.sub("", text)
+    if not text.isascii():
+        text = anyascii(text)
+    return _NON_WORD.sub("", text.casefold())
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _all_header_words() -> Iterator[tuple[Field, str]]:
+    for fld, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            yield fld, alias
+    for fld, by_language in HEADER_WORDS.items():
+        for language, words in by_language.items():
+            for word in words:
+                yield fld, word
+                if language == "de":  # German typed without umlauts: "Stueckzahl", "Waehrung", "Haendler"
+                    yield fld, word.translate(_UMLAUTS)
 
 
 def _build_alias_index() -> dict[str, Field]:
     index: dict[str, Field] = {}
-    for fld, aliases in HEADER_ALIASES.items():
-        for alias in aliases:
-            key = normalise_header(alias)
-            if index.get(key, fld) is not fld:
-                raise ValueError(f"header alias {alias!r} means both {index[key]} and {fld}")
-            index[key] = fld
+    for fld, alias in _all_header_words():
+        key = normalise_header(alias)
+        if index.get(key, fld) is not fld:
+            raise ValueError(f"header alias {alias!r} means both {index[key]} and {fld}")
+        index[key] = fld
     return index
 
 
@@ -163,6 +183,34 @@ _FIELD_LABEL = {fld: aliases[0] for fld, aliases in HEADER_ALIASES.items()}
 # vertically merged cell there is filled down, since the company applies to every line it spans.
 _COMPANY_FIELDS = frozenset(str(f) for f in (*PARTY_FIELDS, Field.CONTRACTOR))
 _PARTY_KEYS = frozenset(str(f) for f in PARTY_FIELDS)
+
+
+IGNORE_COLUMN = "ignore"  # an officer's mapping may say a column is not to be read at all
+
+
+def header_mapping(extra_headers: Mapping[str, str] | None) -> dict[str, Field | None]:
+    """An officer's own header -> field pairs ("Firma" -> "manufacturer"), keyed as headers are looked up.
+
+    The field is a Field value, or "ignore" for a column that must not be read. Raises ValueError naming the
+    pair that is wrong, with the fields that can be given.
+    """
+    mapping: dict[str, Field | None] = {}
+    for header, name in (extra_headers or {}).items():
+        key = normalise_header(str(header))
+        if not key:
+            raise ValueError(f"the column name {header!r} has no letters or digits; give it as the header reads.")
+        name = str(name).strip().lower()
+        if name == IGNORE_COLUMN:
+            mapping[key] = None
+            continue
+        try:
+            mapping[key] = Field(name)
+        except ValueError:
+            known = ", ".join(f.value for f in Field)
+            raise ValueError(
+                f"column {header!r}: {name!r} is not a field; use one of {known} or {IGNORE_COLUMN}."
+            ) from None
+    return mapping
 
 
 @lru_cache(maxsize=4096)
@@ -698,7 +746,7 @@ def _iter_text_lines(fileobj: BinaryIO, encoding: str, filename: str) -> Iterato
         yield pending
 
 
-def _pick_delimiter(lines: list[str], limits: ReadLimits) -> str:
+def _pick_delimiter(lines: list[str], limits: ReadLimits, extra: Mapping[str, Field | None]) -> str:
     """The delimiter under which the sample has the best header row, else the most regular one."""
     best: tuple | None = None
     best_delimiter = ","
@@ -713,7 +761,7 @@ def _pick_delimiter(lines: list[str], limits: ReadLimits) -> str:
         modal = max(set(counts), key=counts.count)
         regular = counts.count(modal) if modal > 1 else 0
         scan = _scan_header(
-            ((i, r) for i, r in enumerate(records[: limits.header_search_rows], start=1)), limits
+            ((i, r) for i, r in enumerate(records[: limits.header_search_rows], start=1)), limits, extra
         )
         header_fields = len(scan.header.fields) if scan.header else 0
         score = (header_fields, regular, modal)
@@ -789,12 +837,13 @@ class _HeaderScan:
     too_wide: tuple[int, int] | None = None  # (row, width) when a row in the window is over the limit
 
 
-def _row_fields(cells: list) -> list[tuple[int, Field, str]]:
+def _row_fields(cells: list, extra: Mapping[str, Field | None]) -> list[tuple[int, Field, str]]:
     mapped = []
     for index, cell in enumerate(cells):
         text = _cell_as_text(cell)
         if text:
-            fld = _field_for_header(text)
+            # The officer's own mapping wins over the tables.
+            fld = extra[key] if extra and (key := normalise_header(text)) in extra else _field_for_header(text)
             if fld is not None:
                 mapped.append((index, fld, " ".join(text.split())))
     return mapped
@@ -827,7 +876,9 @@ def _make_header(row: int, mapped: list[tuple[int, Field, str]]) -> _Header:
     return _Header(row, SHEET_CHAIN if is_chain else SHEET_BOM, columns, fields, duplicates)
 
 
-def _scan_header(rows: Iterable[tuple[int, list]], limits: ReadLimits) -> _HeaderScan:
+def _scan_header(
+    rows: Iterable[tuple[int, list]], limits: ReadLimits, extra: Mapping[str, Field | None] | None = None
+) -> _HeaderScan:
     """Finds the header row among the first rows: the first with a company column and one more known column.
 
     A title block above it ("Bill of Materials - Bid 2024/17", "Supplier: ACME") does not qualify: titles
@@ -846,7 +897,7 @@ def _scan_header(rows: Iterable[tuple[int, list]], limits: ReadLimits) -> _Heade
             break
         if len(cells) > limits.max_columns and any(_cell_as_text(c) for c in cells[limits.max_columns :]):
             return _HeaderScan(None, [], None, too_wide=(rownum, len(cells)))
-        mapped = _row_fields(cells)
+        mapped = _row_fields(cells, extra or {})
         keys = {str(fld) for _, fld, _ in mapped}
         has_party = bool(keys & _PARTY_KEYS)
         if has_party and len(keys) >= 2:
@@ -1009,7 +1060,9 @@ class _OpenpyxlBook:
 
 
 class _CsvBook:
-    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits, head: bytes):
+    def __init__(
+        self, fileobj: BinaryIO, filename: str, limits: ReadLimits, head: bytes, extra: Mapping[str, Field | None]
+    ):
         self.filename = filename
         self.limits = limits
         self._fileobj = fileobj
@@ -1025,7 +1078,7 @@ class _CsvBook:
             self.delimiter = first[4]
             self._skip_sep_line = True
         else:
-            self.delimiter = _pick_delimiter(sample_lines, limits)
+            self.delimiter = _pick_delimiter(sample_lines, limits, extra)
         self.sheets = [_SheetHandle("", False)]
 
     def open(self, handle: _SheetHandle) -> _OpenSheet | None:
@@ -1065,14 +1118,22 @@ class _Plan:
 
 
 class _Workbook:
-    def __init__(self, fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None):
+    def __init__(
+        self,
+        fileobj: BinaryIO,
+        *,
+        filename: str,
+        limits: ReadLimits | None,
+        extra_headers: Mapping[str, str] | None = None,
+    ):
         self.filename = filename
         self.limits = limits or ReadLimits()
+        self.extra = header_mapping(extra_headers)
         self.errors: list[RowError] = []
         self._fileobj, size = _seekable_within_limit(fileobj, filename, self.limits)
         kind, head = self._sniff(size)
         if kind == "csv":
-            self._book = _guarded(lambda: _CsvBook(self._fileobj, filename, self.limits, head), filename)
+            self._book = _guarded(lambda: _CsvBook(self._fileobj, filename, self.limits, head, self.extra), filename)
             self.plans = _guarded(self._classify_all, filename)
         else:
             self._open_workbook(kind)
@@ -1145,7 +1206,7 @@ class _Workbook:
                       None, has_data=False)
         if opened is None:
             return empty
-        scan = _scan_header(opened.rows_from(opened.first_row), self.limits)
+        scan = _scan_header(opened.rows_from(opened.first_row), self.limits, self.extra)
         if scan.too_wide is not None:
             raise BomReadError(
                 f"row {scan.too_wide[0]} has {scan.too_wide[1]} columns; the limit is "
@@ -1291,9 +1352,17 @@ def _filled(rows: Iterator[tuple[int, list]], fills: dict) -> Iterator[tuple[int
 class BomReader:
     """Reads one uploaded BOM file. Opening it checks the whole file; rows() then streams the lines."""
 
-    def __init__(self, fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None = None):
+    def __init__(
+        self,
+        fileobj: BinaryIO,
+        *,
+        filename: str,
+        limits: ReadLimits | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ):
+        """`extra_headers`: the officer's own header -> field pairs for columns the tables do not know."""
         self.filename = filename
-        self._workbook = _Workbook(fileobj, filename=filename, limits=limits)
+        self._workbook = _Workbook(fileobj, filename=filename, limits=limits, extra_headers=extra_headers)
         self.limits = self._workbook.limits
         self.sheets: list[SheetInfo] = self._workbook.sheets
         self.rows_read = 0
@@ -1461,10 +1530,14 @@ def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> lis
 
 
 def read_declaration(
-    fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None = None
+    fileobj: BinaryIO,
+    *,
+    filename: str,
+    limits: ReadLimits | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> tuple[list[ChainEdge], list[RowError]]:
     """Reads a separate subcontractor declaration (contractor -> subcontractor lines), in any format."""
-    workbook = _Workbook(fileobj, filename=filename, limits=limits)
+    workbook = _Workbook(fileobj, filename=filename, limits=limits, extra_headers=extra_headers)
     try:
         if not any(p.info.kind == SHEET_CHAIN for p in workbook.plans):
             raise BomReadError(
@@ -1533,12 +1606,14 @@ def _guarded_iter(rows: Iterator[tuple[int, list]], filename: str, sheet: str) -
 
 __all__ = [
     "HEADER_ALIASES",
+    "IGNORE_COLUMN",
     "SHEET_BOM",
     "SHEET_CHAIN",
     "SHEET_SKIPPED",
     "BomReader",
     "ReadLimits",
     "SheetInfo",
+    "header_mapping",
     "normalise_header",
     "iter_table_rows",
     "read_declaration",
