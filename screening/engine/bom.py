@@ -27,8 +27,10 @@ from xml.parsers import expat
 import python_calamine
 from anyascii import anyascii
 
+from screening.engine.countries import country_codes
 from screening.engine.data.header_words import HEADER_WORDS
 from screening.engine.records import (
+    COUNTRY_CODE,
     MAX_PARTY_COLUMNS,
     PARTY_FIELDS,
     BomReadError,
@@ -679,7 +681,31 @@ def _legacy_encoding(sample: bytes) -> str:
         best = from_bytes(sample[:65536]).best()
         if best is not None and best.encoding not in ("utf_8", "ascii"):
             return best.encoding
+    if _decodes(sample, "cp1250") and _central_european(sample.decode("cp1252")):
+        return "cp1250"
     return "cp1252"
+
+
+# Letters that cp1250 text (Czech "ř ě ů ň ď", Slovak "ľ", Polish "ą ł ś ż") shows as when read as cp1252, and
+# that Western text seldom has inside a word; and the Western letters that cp1250 would turn into rare ones.
+_CP1250_AS_CP1252 = frozenset("øìùòïØÌÙÒÏ¾¹³¼¿Ÿœ¥ªº")
+_WESTERN_ONLY = frozenset("àåæñãõûêÀÅÆÑÃÕÛÊ")
+
+
+def _central_european(text: str) -> bool:
+    """Whether text that decodes as cp1252 reads better as cp1250: a Czech "Země původu" read as cp1252 is
+    "Zemì pùvodu". Only letters inside words count, so a German "Ø 28 mm" stays cp1252."""
+    odd = western = 0
+    for index, char in enumerate(text):
+        if char in _CP1250_AS_CP1252 or char in _WESTERN_ONLY:
+            before = text[index - 1] if index else " "
+            after = text[index + 1] if index + 1 < len(text) else " "
+            if before.isalpha() or after.isalpha():
+                if char in _WESTERN_ONLY:
+                    western += 1
+                else:
+                    odd += 1
+    return odd >= 2 and odd > 2 * western
 
 
 def _detect_encoding(fileobj: BinaryIO, head: bytes) -> tuple[str, bool]:
@@ -1412,6 +1438,11 @@ class BomReader:
         filename, sheet = self.filename, plan.info.name
         columns = [(c.index, c.key, c.header, c.is_company) for c in header.columns]
         headers = header.fields  # one dict shared by the sheet's rows: they all have the same headers
+        country_key = str(Field.COUNTRY)
+        row_headers = headers
+        if country_key in headers:
+            # The country of origin as ISO 3166-1 codes beside the cell as written, which stays the evidence.
+            row_headers = {**headers, COUNTRY_CODE: f"{headers[country_key]} (ISO 3166-1)"}
         max_chars = self.limits.max_cell_chars
         max_rows = self.limits.max_rows
         errors = self._row_errors
@@ -1473,7 +1504,9 @@ class BomReader:
                     "the BOM into smaller files and upload each.",
                     location=Location(filename, sheet, rownum),
                 )
-            yield BomRow(filename, sheet, rownum, values, headers)
+            if country_key in values and (codes := country_codes(values[country_key])):
+                values[COUNTRY_CODE] = ",".join(codes)
+            yield BomRow(filename, sheet, rownum, values, row_headers)
 
 
 def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> list[ChainEdge]:

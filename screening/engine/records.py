@@ -34,6 +34,10 @@ class Field(StrEnum):
     REGISTRATION = "registration_number"
 
 
+# Not a column but read from one: the country-of-origin cell as ISO 3166-1 alpha-2 codes ("CN", or "SE,CN" for a
+# cell naming two), set by the reader beside the cell as written when every country in it is recognised.
+COUNTRY_CODE = "country_code"
+
 # Cells in these columns name companies and are screened.
 PARTY_FIELDS: tuple[Field, ...] = (Field.MANUFACTURER, Field.SUPPLIER, Field.SUBCONTRACTOR)
 
@@ -168,6 +172,13 @@ class BomRow:
 
     def get(self, name: Field | str) -> str:
         return self.values.get(str(name), "")
+
+    @property
+    def country_codes(self) -> tuple[str, ...]:
+        """The ISO 3166-1 alpha-2 codes of the line's country of origin; the cell as written is
+        get(Field.COUNTRY)."""
+        codes = self.values.get(COUNTRY_CODE, "")
+        return tuple(codes.split(",")) if codes else ()
 
 
 @dataclass(frozen=True, slots=True)
