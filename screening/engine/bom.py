@@ -677,14 +677,22 @@ def _legacy_encoding(sample: bytes) -> str:
         return guesses[0] if guesses[0] in _CJK_CODECS else "gb18030"
     long_runs = bool(runs) and sum(len(r) for r in runs) / len(runs) >= 3
     if long_runs or not _decodes(sample, "cp1252"):
-        # Whole words of high bytes: Cyrillic, Greek, ... in their own code page.
-        best = from_bytes(sample[:65536]).best()
-        if best is not None and best.encoding not in ("utf_8", "ascii"):
-            return best.encoding
+        # Whole words of high bytes: Cyrillic, Greek, ... in their own code page. Among the guesses that read
+        # (nearly) as cleanly as the best, the officers' own code pages win: a short Macedonian export in cp1251
+        # is otherwise taken for Greek.
+        matches = [m for m in from_bytes(sample[:65536]) if m.encoding not in ("utf_8", "ascii")]
+        if matches:
+            cleanest = min(m.chaos for m in matches)
+            close = {m.encoding for m in matches if m.chaos <= cleanest + 0.01}
+            preferred = next((enc for enc in _OFFICERS_CODE_PAGES if enc in close), None)
+            return preferred or matches[0].encoding
     if _decodes(sample, "cp1250") and _central_european(sample.decode("cp1252")):
         return "cp1250"
     return "cp1252"
 
+
+# The code pages of the officers' countries: cp1251 (Bulgarian, Macedonian), cp1250 (Czech, Albanian).
+_OFFICERS_CODE_PAGES = ("cp1251", "cp1250")
 
 # Letters that cp1250 text (Czech "ř ě ů ň ď", Slovak "ľ", Polish "ą ł ś ż") shows as when read as cp1252, and
 # that Western text seldom has inside a word; and the Western letters that cp1250 would turn into rare ones.

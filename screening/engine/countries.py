@@ -31,7 +31,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
            "Großbritannien", "Grossbritannien", "英国"),
     "US": ("USA", "U.S.A.", "U.S.", "United States of America", "America", "USA (United States)", "САЩ", "САД",
            "SHBA", "ShBA", "Amerika", "Vereinigte Staaten", "Spojené státy americké", "美国"),
-    "RU": ("Russia", "Rusko", "Русия", "Русија", "Rusia", "Ryssland", "Russland", "Россия", "俄罗斯"),
+    "RU": ("Russia", "Rusko", "Русия", "Русија", "Rusia", "Rusi", "Ryssland", "Russland", "Россия", "俄罗斯"),
     "KR": ("Korea", "South Korea", "Republic of Korea", "ROK", "Korea (South)", "Jižní Korea", "Южна Корея",
            "Јужна Кореја", "Korea e Jugut", "Sydkorea", "Südkorea", "韩国"),
     "KP": ("North Korea", "DPRK", "Korea (North)", "Severní Korea", "Северна Корея", "Северна Кореја",
