@@ -38,6 +38,7 @@ from screening.engine.records import (
     ChainEdge,
     Field,
     Location,
+    NoHeaderError,
     RowError,
     party_key,
 )
@@ -213,6 +214,16 @@ def header_mapping(extra_headers: Mapping[str, str] | None) -> dict[str, Field |
                 f"column {header!r}: {name!r} is not a field; use one of {known} or {IGNORE_COLUMN}."
             ) from None
     return mapping
+
+
+def field_named(text: str) -> Field | None:
+    """The field an officer means by a word: a field's name ("manufacturer", "country_of_origin") or any header
+    the tables know for it ("Manufacturer", "Výrobce", "Hersteller")."""
+    text = str(text).strip()
+    try:
+        return Field(text.lower().replace(" ", "_"))
+    except ValueError:
+        return _field_for_header(text)
 
 
 @lru_cache(maxsize=4096)
@@ -1273,12 +1284,17 @@ class _Workbook:
     def sheets(self) -> list[SheetInfo]:
         return [plan.info for plan in self.plans]
 
-    def no_header_message(self, wanted: str) -> str:
+    @property
+    def found_headers(self) -> str:
+        """What the likeliest header row of each sheet held, for a message when no header was found."""
         found = [f"{p.info.name}: {p.found}" if p.info.name else p.found for p in self.plans if p.found]
+        return "; ".join(found) or "nothing that looks like a header"
+
+    def no_header_message(self, wanted: str) -> str:
         where = "any sheet" if len(self.plans) > 1 or self.plans[0].info.name else "the file"
         return (
             f"no header row with {wanted} in the first {self.limits.header_search_rows} rows of {where}; "
-            f"found: {'; '.join(found) or 'nothing that looks like a header'}. "
+            f"found: {self.found_headers}. "
         )
 
     def read(self, plan: _Plan) -> Iterator[tuple[int, list]]:
@@ -1403,12 +1419,14 @@ class BomReader:
         self._row_errors: list[RowError] = []
         self._chain_errors: list[RowError] = []
         if not any(s.kind in (SHEET_BOM, SHEET_CHAIN) for s in self.sheets):
-            raise BomReadError(
+            self._workbook.close()
+            raise NoHeaderError(
                 self._workbook.no_header_message("a Manufacturer, Supplier or Subcontractor column")
                 + "Head the column of manufacturers Manufacturer (or Mfr, Make, Brand, OEM), that of "
                 "suppliers Supplier (or Vendor, Distributor), that of subcontractors Subcontractor, and "
                 "upload the file again.",
                 location=Location(filename),
+                found=self._workbook.found_headers,
             )
 
     @property
@@ -1581,11 +1599,12 @@ def read_declaration(
     workbook = _Workbook(fileobj, filename=filename, limits=limits, extra_headers=extra_headers)
     try:
         if not any(p.info.kind == SHEET_CHAIN for p in workbook.plans):
-            raise BomReadError(
+            raise NoHeaderError(
                 workbook.no_header_message("both a Contractor and a Subcontractor column")
                 + "Head the columns Contractor (or Main Contractor, Tenderer, Bidder) and Subcontractor, "
                 "and upload the file again.",
                 location=Location(filename),
+                found=workbook.found_headers,
             )
         errors: list[RowError] = []
         edges: list[ChainEdge] = []
@@ -1654,6 +1673,7 @@ __all__ = [
     "BomReader",
     "ReadLimits",
     "SheetInfo",
+    "field_named",
     "header_mapping",
     "normalise_header",
     "iter_table_rows",

@@ -160,6 +160,14 @@ class BomReadError(Exception):
         return RowError(self.location, self.message).as_dict()
 
 
+class NoHeaderError(BomReadError):
+    """No sheet has a header row with a company column; `found` is what the likeliest header row held."""
+
+    def __init__(self, message: str, *, location: Location, found: str = ""):
+        super().__init__(message, location=location)
+        self.found = found
+
+
 @dataclass(slots=True)
 class BomRow:
     """One BOM line: the mapped fields as text, and where each came from."""
