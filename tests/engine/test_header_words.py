@@ -167,3 +167,12 @@ def test_a_mapping_to_no_field_is_refused_with_the_fields_that_exist():
         header_mapping({"Firma": "maker"})
     with pytest.raises(ValueError, match="has no letters or digits"):
         header_mapping({" - ": "manufacturer"})
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [("manufacturer", Field.MANUFACTURER), ("Country of origin", Field.COUNTRY), ("Výrobce", Field.MANUFACTURER),
+     ("Lieferant", Field.SUPPLIER), ("unit_price", Field.UNIT_PRICE), ("company", None)],
+)
+def test_an_officer_may_name_a_field_by_its_name_or_any_header_word(word, expected):
+    assert bom.field_named(word) is expected
