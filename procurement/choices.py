@@ -26,3 +26,4 @@ class AuditAction(models.TextChoices):
     BID_UPLOADED = "bid.uploaded", "Bid uploaded"
     BID_SCREENING_NOT_STARTED = "bid.screening_not_started", "Bid screening could not start"
     BID_RESCREENED = "bid.rescreened", "Bid re-screened"
+    COLUMNS_NAMED = "bidder.columns_named", "Bidder's BOM columns named"

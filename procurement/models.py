@@ -11,6 +11,8 @@ from django.urls import reverse
 
 from screening import conf as screening_conf
 from screening.choices import FileRole, NetworkDomain, Severity
+from screening.engine.bom import header_mapping
+from screening.engine.names import normalise as normalise_company
 from screening.engine.policy import RULES
 
 from .choices import Role, TenderStatus
@@ -196,6 +198,47 @@ class BidDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file} ({self.get_role_display()})"
+
+
+def bidder_key(name: str) -> str:
+    """The key a bidder's remembered settings are kept under: "BALTIC MOBILE INTEGRATORS LTD." and "Baltic Mobile
+    Integrators Ltd" are the same bidder."""
+    return (normalise_company(name) or " ".join(name.casefold().split()))[:300]
+
+
+class ColumnMapping(models.Model):
+    """An officer's names for a bidder's BOM columns that the header tables do not know ("Firma" holds the
+    manufacturer), remembered per organisation and bidder and applied to that bidder's next files."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="column_mappings")
+    bidder_key = models.CharField(max_length=300, help_text="The bidder's name, normalised (see bidder_key).")
+    bidder_name = models.CharField(max_length=300, help_text="The bidder's name as last written.")
+    headers = models.JSONField(
+        default=dict, blank=True, help_text='Header as written -> field ("manufacturer", ...) or "ignore".'
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "bidder_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "bidder_key"], name="procurement_columnmapping_unique_bidder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bidder_name}: " + ", ".join(f"{h} = {f}" for h, f in self.headers.items())
+
+    def clean(self) -> None:
+        if not isinstance(self.headers, dict):
+            raise ValidationError({"headers": "Give the columns as header -> field pairs."})
+        try:
+            header_mapping(self.headers)
+        except ValueError as error:
+            raise ValidationError({"headers": str(error)}) from error
 
 
 class ApiClient(models.Model):

@@ -17,7 +17,7 @@ from screening.models import ListVersion, Screening, SupplierList
 from screening.services.matching import list_versions_in_force
 
 from .access import membership_of, organisation_scope
-from .models import Bid, BidDocument, Membership, Organisation, Tender
+from .models import Bid, BidDocument, ColumnMapping, Membership, Organisation, Tender, bidder_key
 
 
 def organisation_of(user) -> Organisation | None:
@@ -92,14 +92,22 @@ def tender_list_versions(*, tender: Tender) -> list[ListVersion]:
 
 
 def bid_policy(*, bid: Bid) -> PolicyConfig:
-    """The tender's policy as it stands now; a bid for exactly one lot screens undomained lines in its domain."""
+    """The tender's policy as it stands now; a bid for exactly one lot screens undomained lines in its domain, and
+    the columns an officer named for this bidder are read as named."""
     tender = bid.tender
     lots = list(bid.lots.all())
     return PolicyConfig(
         review_threshold=tender.review_threshold,
         severities=tender.severity_overrides or {},
         default_domain=lots[0].domain if len(lots) == 1 else "",
+        extra_headers=column_mapping_for(organisation=tender.organisation, bidder_name=bid.bidder_name),
     )
+
+
+def column_mapping_for(*, organisation: Organisation, bidder_name: str) -> dict[str, str]:
+    """The BOM columns named by hand for this bidder in this organisation (header -> field), or {}."""
+    mapping = ColumnMapping.objects.filter(organisation=organisation, bidder_key=bidder_key(bidder_name)).first()
+    return dict(mapping.headers) if mapping else {}
 
 
 # -- screenings of bids

@@ -24,7 +24,18 @@ from screening.services.screenings import screening_rescreen, screening_start, u
 
 from .access import organisation_scope
 from .choices import AuditAction, TenderStatus
-from .models import ApiClient, Bid, BidDocument, Lot, Membership, Organisation, Tender, default_review_threshold
+from .models import (
+    ApiClient,
+    Bid,
+    BidDocument,
+    ColumnMapping,
+    Lot,
+    Membership,
+    Organisation,
+    Tender,
+    bidder_key,
+    default_review_threshold,
+)
 from .selectors import bid_latest_screening, bid_policy, supplier_lists_visible, tender_list_versions
 
 logger = logging.getLogger(__name__)
@@ -244,6 +255,44 @@ def _screening_details(screening: Screening) -> dict:
 
 
 @transaction.atomic
+def column_mapping_remember(
+    *, tender: Tender, bidder_name: str, headers: Mapping[str, str], user, subject=None
+) -> ColumnMapping | None:
+    """Remember an officer's names for a bidder's BOM columns (header -> field, or "ignore"), for this and the
+    bidder's next files in the tender's organisation. A header named again takes its new field; others stay."""
+    if not headers:
+        return None
+    organisation = tender.organisation
+    mapping = ColumnMapping.objects.select_for_update().filter(
+        organisation=organisation, bidder_key=bidder_key(bidder_name)
+    ).first() or ColumnMapping(organisation=organisation, bidder_key=bidder_key(bidder_name))
+    before = dict(mapping.headers or {})
+    merged = {header: name for header, name in before.items() if header.casefold() not in
+              {h.casefold() for h in headers}}
+    merged.update(headers)
+    mapping.headers = merged
+    mapping.bidder_name = bidder_name
+    mapping.updated_by = user
+    try:
+        mapping.full_clean()
+    except ValidationError as error:
+        raise ValidationError({"columns": error.message_dict.get("headers", error.messages)}) from error
+    if merged == before and mapping.pk:
+        return mapping
+    mapping.save()
+    _audit(
+        tender=tender,
+        user=user,
+        action=AuditAction.COLUMNS_NAMED,
+        summary=f"BOM columns of {bidder_name} named by hand: "
+        + ", ".join(f"{header} = {name}" for header, name in headers.items()),
+        subject=subject or tender,
+        details={"bidder_name": bidder_name, "before": before, "after": merged},
+    )
+    return mapping
+
+
+@transaction.atomic
 def bid_create(
     *,
     tender: Tender,
@@ -254,11 +303,13 @@ def bid_create(
     lots: Iterable[Lot] = (),
     boms: Sequence[File],
     declaration: File | None = None,
+    column_mapping: Mapping[str, str] | None = None,
 ) -> Bid:
     """Store the bid and its files (with their SHA-256), then start its screening once the transaction commits.
 
     The files are kept whatever happens to the screening: if it cannot even start, the bid is saved without one
-    and the reason goes into the audit log; the officer can re-screen later.
+    and the reason goes into the audit log; the officer can re-screen later. `column_mapping` (header as written
+    -> field) is remembered for the bidder and applies to this bid's files and the bidder's next ones.
     """
     if not boms:
         raise ValidationError({"boms": "Choose at least one bill of materials."})
@@ -284,6 +335,9 @@ def bid_create(
         stored = uploaded_file_create(content=content, name=content.name, role=role, user=user)
         documents.append(BidDocument(bid=bid, file=stored, role=role))
     BidDocument.objects.bulk_create(documents)
+    column_mapping_remember(
+        tender=tender, bidder_name=bidder_name, headers=column_mapping or {}, user=user, subject=bid
+    )
 
     _audit(
         tender=tender,

@@ -284,6 +284,7 @@ def bid_create_view(request, tender_pk):
                     lots=data["lots"],
                     boms=data["boms"],
                     declaration=data["declaration"],
+                    column_mapping=data["columns"],
                 )
             except ValidationError as error:
                 _form_errors_from(error, form)

@@ -72,13 +72,18 @@ def normalise_domain(text: str) -> NetworkDomain | None:
 
 @dataclass
 class PolicyConfig:
-    """How strict one screening is. Severity overrides: {rule code: {domain value or "": severity}}."""
+    """How strict one screening is. Severity overrides: {rule code: {domain value or "": severity}}.
+
+    `extra_headers` are the officer's own header -> field pairs for the reader ("Firma" -> "manufacturer"): they
+    decide which columns are screened, so they travel with the screening and its re-screens.
+    """
 
     review_threshold: float = 0.88
     default_domain: str = ""  # the tender lot's domain, for lines without one
     enabled_rules: tuple[str, ...] | None = None  # None: every registered rule
     severities: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     trusted_in_force: bool = False
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
 
     def severity(self, rule: Rule, domain: NetworkDomain | None) -> Severity:
         overrides = self.severities.get(rule.code, {})
@@ -90,13 +95,16 @@ class PolicyConfig:
         return rule.default_severity(domain)
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "review_threshold": self.review_threshold,
             "default_domain": self.default_domain,
             "enabled_rules": list(self.enabled_rules) if self.enabled_rules is not None else None,
             "severities": {code: dict(table) for code, table in self.severities.items()},
             "trusted_in_force": self.trusted_in_force,
         }
+        if self.extra_headers:  # left out when empty, so policies stored before it existed compare equal
+            data["extra_headers"] = dict(self.extra_headers)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping | None) -> PolicyConfig:
@@ -108,6 +116,7 @@ class PolicyConfig:
             enabled_rules=tuple(rules) if rules is not None else None,
             severities=data.get("severities") or {},
             trusted_in_force=bool(data.get("trusted_in_force", False)),
+            extra_headers=dict(data.get("extra_headers") or {}),
         )
 
 

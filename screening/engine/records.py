@@ -34,6 +34,10 @@ class Field(StrEnum):
     REGISTRATION = "registration_number"
 
 
+# Not a column but read from one: the country-of-origin cell as ISO 3166-1 alpha-2 codes ("CN", or "SE,CN" for a
+# cell naming two), set by the reader beside the cell as written when every country in it is recognised.
+COUNTRY_CODE = "country_code"
+
 # Cells in these columns name companies and are screened.
 PARTY_FIELDS: tuple[Field, ...] = (Field.MANUFACTURER, Field.SUPPLIER, Field.SUBCONTRACTOR)
 
@@ -156,6 +160,14 @@ class BomReadError(Exception):
         return RowError(self.location, self.message).as_dict()
 
 
+class NoHeaderError(BomReadError):
+    """No sheet has a header row with a company column; `found` is what the likeliest header row held."""
+
+    def __init__(self, message: str, *, location: Location, found: str = ""):
+        super().__init__(message, location=location)
+        self.found = found
+
+
 @dataclass(slots=True)
 class BomRow:
     """One BOM line: the mapped fields as text, and where each came from."""
@@ -168,6 +180,13 @@ class BomRow:
 
     def get(self, name: Field | str) -> str:
         return self.values.get(str(name), "")
+
+    @property
+    def country_codes(self) -> tuple[str, ...]:
+        """The ISO 3166-1 alpha-2 codes of the line's country of origin; the cell as written is
+        get(Field.COUNTRY)."""
+        codes = self.values.get(COUNTRY_CODE, "")
+        return tuple(codes.split(",")) if codes else ()
 
 
 @dataclass(frozen=True, slots=True)

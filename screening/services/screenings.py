@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from screening import conf
 from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus
-from screening.engine.bom import BomReader, ReadLimits, read_declaration
+from screening.engine.bom import BomReader, ReadLimits, header_mapping, read_declaration
 from screening.engine.policy import PolicyConfig, verdict
 from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, RowError, Severity
 from screening.engine.screen import Screener
@@ -81,8 +81,13 @@ def screening_start(
     scope: str = "",
     user=None,
     previous: Screening | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Screening:
-    """Create a queued screening of the files against fixed list versions and queue it once committed."""
+    """Create a queued screening of the files against fixed list versions and queue it once committed.
+
+    `extra_headers` (header as written -> field, "ignore" to leave a column out) join the policy's own and tell
+    the reader what columns its tables do not know; an unknown field raises ValueError.
+    """
     files = list(files)
     if not any(f.role == FileRole.BOM for f in files):
         raise ValueError("A screening needs at least one bill of materials.")
@@ -91,6 +96,9 @@ def screening_start(
     versions = list(list_versions)
     policy = policy or PolicyConfig(review_threshold=conf.get("REVIEW_THRESHOLD"))
     policy.trusted_in_force = any(v.supplier_list.kind == "trusted" for v in versions)
+    if extra_headers:
+        policy.extra_headers = {**policy.extra_headers, **extra_headers}
+    header_mapping(policy.extra_headers)  # refuse a wrong mapping now, not when a worker reads the files
     screening = Screening.objects.create(
         label=label or ", ".join(f.original_name for f in files)[:255],
         policy=policy.as_dict(),
@@ -303,6 +311,7 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
     screening.findings.all().delete()
 
     limits = read_limits()
+    extra_headers = PolicyConfig.from_dict(screening.policy).extra_headers
     files = list(screening.files.order_by("pk"))
     edges: list[ChainEdge] = []
     errors: list[RowError] = []
@@ -312,7 +321,9 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
             if upload.role != FileRole.DECLARATION:
                 continue
             with upload.file.open("rb") as handle:
-                found, problems = read_declaration(handle, filename=upload.original_name, limits=limits)
+                found, problems = read_declaration(
+                    handle, filename=upload.original_name, limits=limits, extra_headers=extra_headers
+                )
             edges.extend(found)
             errors.extend(problems)
         with transaction.atomic():
@@ -321,7 +332,9 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
                     continue
                 with (
                     upload.file.open("rb") as handle,
-                    BomReader(handle, filename=upload.original_name, limits=limits) as reader,
+                    BomReader(
+                        handle, filename=upload.original_name, limits=limits, extra_headers=extra_headers
+                    ) as reader,
                 ):
                     for row in reader.rows():
                         writer.add(row)
