@@ -203,6 +203,8 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
 
     serializer_class = s.SupplierListSerializer
     pagination_class = Pages
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["kind", "is_active"]
 
     def get_queryset(self):
         return selectors.lists_for_user(user=self.request.user).order_by("kind", "name")
