@@ -195,3 +195,17 @@ class BidForm(forms.Form):
         if upload:
             validate_upload(upload)
         return upload
+
+
+class BulkUploadForm(forms.Form):
+    """Many bids at once: a ZIP of BOM files or a workbook with one sheet per bidder (checked by the service)."""
+
+    file = forms.FileField(
+        label="Archive or workbook",
+        help_text="A .zip of BOM files (with a manifest, or each file named after its bidder), or a workbook "
+        "(.xlsx, .xlsm, .xls, .ods) with one sheet per bidder.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".zip,.xlsx,.xlsm,.xls,.ods"

@@ -165,6 +165,8 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Screenings whose task never reached the broker (it was down at upload time) are sent again.
     "screening-requeue-stalled": {"task": "screening.requeue_stalled", "schedule": 60.0},
+    # Likewise bulk uploads of many bids.
+    "bulk-upload-requeue-stalled": {"task": "procurement.bulk_upload_requeue_stalled", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {
@@ -187,3 +189,9 @@ SCREENING_ACCESS_POLICY = "procurement.access.OrganisationAccess"
 SCREENING_MAX_UPLOAD_BYTES = env.int("SCREENING_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
 SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=1_000_000)
 SCREENING_CHUNK_ROWS = env.int("SCREENING_CHUNK_ROWS", default=10_000)
+
+# Bulk uploads of many bids (procurement/bulk.py): the archive or workbook itself, and what an archive may hold.
+PROCUREMENT_BULK_MAX_UPLOAD_BYTES = env.int("PROCUREMENT_BULK_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_MEMBERS = env.int("PROCUREMENT_BULK_MAX_MEMBERS", default=500)
+PROCUREMENT_BULK_MAX_UNPACKED_BYTES = env.int("PROCUREMENT_BULK_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_COMPRESSION_RATIO = env.int("PROCUREMENT_BULK_MAX_COMPRESSION_RATIO", default=100)
