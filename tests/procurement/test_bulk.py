@@ -26,6 +26,7 @@ from screening.models import AuditEntry, UploadedFile
 from tests.conftest import FIXTURES, wait_for
 from tests.factories import LotFactory, TenderFactory, UserFactory
 from tests.screening.helpers import run_inline
+from tests.screening.test_screenings import broker_down  # noqa: F401 - a fixture
 
 BOMS = FIXTURES / "boms"
 SMALL_BOM = b"Manufacturer,Supplier,Qty\nNokia Solutions and Networks Oy,Nokia Solutions and Networks Oy,2\n"
@@ -285,6 +286,42 @@ def test_an_unreadable_manifest_fails_the_upload_with_the_reason_and_keeps_the_f
     page = officer_client.get(reverse("procurement:bulk_upload_detail", args=[bulk_upload.pk])).content.decode()
     assert "no bidder column (found: file, company)" in page
     assert UploadedFile.objects.filter(pk=bulk_upload.file_id).exists()
+
+
+@pytest.mark.usefixtures("broker_down")
+def test_an_upload_queued_while_the_broker_is_down_waits_with_a_note_and_is_processed_later(
+    officer, tender, officer_client
+):
+    bulk_upload = upload(tender, officer, "bids.zip", zip_bytes(("Acme.csv", SMALL_BOM)))
+
+    assert bulk.bulk_upload_enqueue(bulk_upload_id=bulk_upload.pk) is False
+
+    bulk_upload.refresh_from_db()
+    assert bulk_upload.status == BulkUploadStatus.QUEUED
+    page = officer_client.get(reverse("procurement:bulk_upload_detail", args=[bulk_upload.pk])).content.decode()
+    assert "The task queue could not be reached; the bids will be created when it is back." in page
+    assert processed(bulk_upload).items_ok == 1 and bulk_upload.error_message == ""
+
+
+def test_an_internal_error_in_the_task_fails_the_upload_with_a_message_and_keeps_what_was_made(
+    officer, tender, monkeypatch
+):
+    from procurement.tasks import process_bulk_upload
+
+    bulk_upload = upload(tender, officer, "bids.zip", zip_bytes(("Acme.csv", SMALL_BOM)))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("storage went away")
+
+    monkeypatch.setattr(bulk, "_entries", broken)
+    process_bulk_upload.apply(args=(bulk_upload.pk,))
+
+    bulk_upload.refresh_from_db()
+    assert bulk_upload.status == BulkUploadStatus.FAILED
+    assert bulk_upload.error_message.startswith(
+        "The upload stopped on an internal error (RuntimeError: storage went away). Its file and the bids already "
+        "created are kept"
+    )
 
 
 # -- the web pages
