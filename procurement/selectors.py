@@ -244,7 +244,8 @@ def bulk_upload_progress(*, bulk_upload: BulkUpload, items: list[BulkUploadItem]
     elif bulk_upload.status == BulkUploadStatus.QUEUED:
         progress, label = 0.0, "Queued"
     elif bulk_upload.status == BulkUploadStatus.RUNNING:
-        progress, label = 0.2 * created, f"Creating bids: {settled} of {total} files"
+        progress = 0.2 * created
+        label = f"Creating bids: {settled} of {total} files" if total else "Reading the file…"
     elif screened < len(screenings):
         progress = 0.2 + 0.8 * screening_share
         label = f"Screening: {screened} of {len(screenings)} bids done"

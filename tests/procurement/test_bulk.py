@@ -467,3 +467,14 @@ def test_a_real_worker_turns_a_bulk_upload_into_screened_bids(sample_lists, cele
     broken = bulk_upload.items.get(member="broken.xlsx")
     assert broken.outcome == BulkItemOutcome.ERROR and "broken.xlsx" in broken.error_message
     assert celery_worker.alive()
+
+
+def test_the_admin_shows_bulk_uploads_and_their_items_read_only(admin_client, officer, tender):
+    bulk_upload = processed(upload(tender, officer, "bids.zip", zip_bytes(("Acme.csv", SMALL_BOM))))
+
+    changelist = admin_client.get(reverse("admin:procurement_bulkupload_changelist"))
+    change = admin_client.get(reverse("admin:procurement_bulkupload_change", args=[bulk_upload.pk]))
+
+    assert changelist.status_code == change.status_code == 200
+    assert "bids.zip" in changelist.content.decode()
+    assert "Acme.csv" in change.content.decode()
