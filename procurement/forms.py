@@ -279,3 +279,16 @@ class ApiClientForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="The system that will call the API, e.g. 'E-procurement'.")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.OFFICER,
                              help_text="What it may do: officers upload bids, reviewers decide on findings.")
+
+class BulkUploadForm(forms.Form):
+    """Many bids at once: a ZIP of BOM files or a workbook with one sheet per bidder (checked by the service)."""
+
+    file = forms.FileField(
+        label="Archive or workbook",
+        help_text="A .zip of BOM files (with a manifest, or each file named after its bidder), or a workbook "
+        "(.xlsx, .xlsm, .xls, .ods) with one sheet per bidder.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".zip,.xlsx,.xlsm,.xls,.ods"

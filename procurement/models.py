@@ -15,7 +15,7 @@ from screening.engine.bom import header_mapping
 from screening.engine.names import normalise as normalise_company
 from screening.engine.policy import RULES
 
-from .choices import Role, TenderStatus
+from .choices import BulkItemOutcome, BulkUploadStatus, Role, TenderStatus
 
 REVIEW_THRESHOLD_MIN = 0.5
 REVIEW_THRESHOLD_MAX = 0.99
@@ -266,3 +266,59 @@ class ApiClient(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organisation})"
+
+
+class BulkUpload(models.Model):
+    """Many bids in one file: a ZIP of BOM files (with or without a manifest) or a workbook with a sheet per bidder.
+
+    The file is kept as the plugin's UploadedFile; a Celery task splits it and makes each member a bid.
+    """
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bulk_uploads")
+    file = models.ForeignKey("screening.UploadedFile", on_delete=models.PROTECT, related_name="bulk_uploads")
+    status = models.CharField(max_length=20, choices=BulkUploadStatus.choices, default=BulkUploadStatus.QUEUED)
+    error_message = models.TextField(blank=True)
+    items_total = models.PositiveIntegerField(default=0)
+    items_ok = models.PositiveIntegerField(default=0)
+    items_failed = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file.original_name} ({self.tender.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:bulk_upload_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BulkUploadStatus.DONE, BulkUploadStatus.FAILED)
+
+
+class BulkUploadItem(models.Model):
+    """One would-be bid of a bulk upload: an archive member (or manifest row) or a sheet, and what became of it."""
+
+    bulk_upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(help_text="Its place in the upload, which is read the same way each time.")
+    member = models.CharField(max_length=1000, help_text="The file(s) in the archive, or the sheet of the workbook.")
+    bidder_name = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=20, choices=BulkItemOutcome.choices, default=BulkItemOutcome.PENDING)
+    error_message = models.TextField(blank=True)
+    bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.SET_NULL, related_name="bulk_items")
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["bulk_upload", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bulk_upload", "position"], name="procurement_bulkuploaditem_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_outcome_display()})"

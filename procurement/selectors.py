@@ -17,7 +17,18 @@ from screening.models import ListVersion, Screening, SupplierList
 from screening.services.matching import list_versions_in_force
 
 from .access import membership_of, organisation_scope
-from .models import Bid, BidDocument, ColumnMapping, Membership, Organisation, Tender, bidder_key
+from .choices import BulkItemOutcome, BulkUploadStatus
+from .models import (
+    Bid,
+    BidDocument,
+    BulkUpload,
+    BulkUploadItem,
+    ColumnMapping,
+    Membership,
+    Organisation,
+    Tender,
+    bidder_key,
+)
 
 
 def organisation_of(user) -> Organisation | None:
@@ -62,6 +73,18 @@ def document_for_user_or_404(*, user, pk) -> BidDocument:
         )
     except (BidDocument.DoesNotExist, ValueError, TypeError) as error:
         raise Http404("No such document.") from error
+
+
+def bulk_upload_for_user_or_404(*, user, pk) -> BulkUpload:
+    membership = membership_of(user)
+    try:
+        if membership is None:
+            raise BulkUpload.DoesNotExist
+        return BulkUpload.objects.select_related("tender__organisation", "file", "created_by").get(
+            pk=pk, tender__organisation_id=membership.organisation_id
+        )
+    except (BulkUpload.DoesNotExist, ValueError, TypeError) as error:
+        raise Http404("No such bulk upload.") from error
 
 
 def organisation_members(*, organisation: Organisation) -> QuerySet[Membership]:
@@ -220,3 +243,66 @@ def api_token_for_organisation_or_404(*, organisation: Organisation, pk):
     return get_object_or_404(
         ApiToken.objects.select_related("user__api_client"), pk=pk, user__api_client__organisation=organisation
     )
+# -- bulk uploads
+
+
+def tender_bulk_uploads(*, tender: Tender) -> QuerySet[BulkUpload]:
+    return tender.bulk_uploads.select_related("file", "created_by").order_by("-created_at", "-pk")
+
+
+def bulk_upload_items(*, bulk_upload: BulkUpload) -> list[BulkUploadItem]:
+    """The upload's items in order, each with `latest_screening` (its bid's, or None), in a fixed number of queries."""
+    latest = (
+        Screening.objects.filter(
+            subject_type=_bid_content_type(), subject_id=Cast(OuterRef("bid_id"), output_field=CharField())
+        )
+        .order_by("-created_at", "-pk")
+        .values("pk")[:1]
+    )
+    items = list(
+        bulk_upload.items.select_related("bid").annotate(latest_screening_id=Subquery(latest)).order_by("position")
+    )
+    screenings = Screening.objects.in_bulk([item.latest_screening_id for item in items if item.latest_screening_id])
+    for item in items:
+        item.latest_screening = screenings.get(item.latest_screening_id)
+    return items
+
+
+def bulk_upload_progress(*, bulk_upload: BulkUpload, items: list[BulkUploadItem] | None = None) -> dict:
+    """Combined progress of the upload: the bids being created, then their screenings (in screening.js's shape)."""
+    items = bulk_upload_items(bulk_upload=bulk_upload) if items is None else items
+    total = len(items)
+    settled = sum(1 for item in items if item.outcome != BulkItemOutcome.PENDING)
+    screenings = [item.latest_screening for item in items if item.latest_screening is not None]
+    screened = sum(1 for screening in screenings if screening.is_finished)
+    rows_done = sum(screening.rows_done for screening in screenings)
+    rows_total = sum(screening.rows_total for screening in screenings)
+    created = settled / total if total else 0.0
+    screening_share = sum(screening.progress for screening in screenings) / len(screenings) if screenings else 0.0
+    if bulk_upload.status == BulkUploadStatus.FAILED:
+        progress, label = 1.0, "Failed"
+    elif bulk_upload.status == BulkUploadStatus.QUEUED:
+        progress, label = 0.0, "Queued"
+    elif bulk_upload.status == BulkUploadStatus.RUNNING:
+        progress = 0.2 * created
+        label = f"Creating bids: {settled} of {total} files" if total else "Reading the file…"
+    elif screened < len(screenings):
+        progress = 0.2 + 0.8 * screening_share
+        label = f"Screening: {screened} of {len(screenings)} bids done"
+    else:
+        progress, label = 1.0, "Done"
+    return {
+        "status": bulk_upload.status,
+        "status_display": label,
+        "items_total": total,
+        "items_done": settled,
+        "items_ok": sum(1 for item in items if item.outcome == BulkItemOutcome.OK),
+        "items_failed": sum(1 for item in items if item.outcome == BulkItemOutcome.ERROR),
+        "screenings_total": len(screenings),
+        "screenings_finished": screened,
+        "rows_done": rows_done,
+        "rows_total": rows_total,
+        "progress": round(progress, 4),
+        "finished": bulk_upload.is_finished and screened == len(screenings),
+        "error_message": bulk_upload.error_message,
+    }

@@ -169,6 +169,8 @@ CELERY_BEAT_SCHEDULE = {
     "screening-requeue-stalled": {"task": "screening.requeue_stalled", "schedule": 60.0},
     # Webhook deliveries whose next try is overdue (message lost, worker died mid-request) are queued again.
     "screening-webhook-requeue-due": {"task": "screening.webhook_requeue_due", "schedule": 60.0},
+    # Likewise bulk uploads of many bids.
+    "bulk-upload-requeue-stalled": {"task": "procurement.bulk_upload_requeue_stalled", "schedule": 60.0},
 }
 
 # The REST API (/api/v1/): bearer tokens of API clients, or the browser's session; one error shape; rate limits
@@ -247,3 +249,8 @@ OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-tscr01")
 SCREENING_WEBHOOK_ALLOW_PRIVATE = env.bool("SCREENING_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 SCREENING_WEBHOOK_MAX_ATTEMPTS = env.int("SCREENING_WEBHOOK_MAX_ATTEMPTS", default=8)
 SCREENING_WEBHOOK_BACKOFF_SECONDS = env.float("SCREENING_WEBHOOK_BACKOFF_SECONDS", default=30.0)
+# Bulk uploads of many bids (procurement/bulk.py): the archive or workbook itself, and what an archive may hold.
+PROCUREMENT_BULK_MAX_UPLOAD_BYTES = env.int("PROCUREMENT_BULK_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_MEMBERS = env.int("PROCUREMENT_BULK_MAX_MEMBERS", default=500)
+PROCUREMENT_BULK_MAX_UNPACKED_BYTES = env.int("PROCUREMENT_BULK_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_COMPRESSION_RATIO = env.int("PROCUREMENT_BULK_MAX_COMPRESSION_RATIO", default=100)

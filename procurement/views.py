@@ -25,10 +25,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from screening.choices import NetworkDomain
 
 from .access import OrganisationAccess, membership_of
+from .bulk import bulk_upload_create
 from .charts import severity_chart, value_share_chart
 from .choices import Role
 from .filtersets import TenderFilterSet
-from .forms import ApiClientForm, BidForm, TenderForm, lot_formset
+from .forms import ApiClientForm, BidForm, BulkUploadForm, TenderForm, lot_formset
 from .ocds import EXTENSION_DIR, EXTENSION_FILES, tender_release_package
 from .reports import audit_csv, tender_summary_rows, tender_summary_xlsx
 from .selectors import (
@@ -39,11 +40,15 @@ from .selectors import (
     bid_for_user_or_404,
     bid_policy,
     bid_screenings,
+    bulk_upload_for_user_or_404,
+    bulk_upload_items,
+    bulk_upload_progress,
     document_for_user_or_404,
     organisation_api_clients,
     organisation_members,
     tender_audit_entries,
     tender_bids,
+    tender_bulk_uploads,
     tender_for_user_or_404,
     tender_list_versions,
     tenders_for_user,
@@ -174,6 +179,7 @@ def tender_detail(request, pk):
             "audit_entries": tender_audit_entries(tender=tender),
             "audit_available": audit_log_available(),
             "can_screen": ACCESS.can_screen(request.user),
+            "bulk_uploads": tender_bulk_uploads(tender=tender)[:10],
         },
     )
 
@@ -355,6 +361,56 @@ def document_download(request, pk):
     return FileResponse(
         handle, as_attachment=True, filename=upload.original_name, content_type="application/octet-stream"
     )
+
+
+# -- many bids at once
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def bulk_upload_create_view(request, tender_pk):
+    tender = tender_for_user_or_404(user=request.user, pk=tender_pk)
+    _require_screen(request)
+    if request.method == "POST":
+        form = BulkUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                bulk_upload = bulk_upload_create(tender=tender, user=request.user, content=form.cleaned_data["file"])
+            except ValidationError as error:
+                _form_errors_from(error, form)
+            else:
+                messages.success(
+                    request,
+                    f"{bulk_upload.file.original_name} stored; its bids are being created and screened.",
+                )
+                return redirect("procurement:bulk_upload_detail", pk=bulk_upload.pk)
+    else:
+        form = BulkUploadForm()
+    return render(request, "procurement/bulk_upload_form.html", {"form": form, "tender": tender})
+
+
+@require_GET
+@member_required
+def bulk_upload_detail(request, pk):
+    bulk_upload = bulk_upload_for_user_or_404(user=request.user, pk=pk)
+    items = bulk_upload_items(bulk_upload=bulk_upload)
+    return render(
+        request,
+        "procurement/bulk_upload_detail.html",
+        {
+            "bulk_upload": bulk_upload,
+            "tender": bulk_upload.tender,
+            "items": items,
+            "progress": bulk_upload_progress(bulk_upload=bulk_upload, items=items),
+        },
+    )
+
+
+@require_GET
+@member_required
+def bulk_upload_progress_view(request, pk):
+    bulk_upload = bulk_upload_for_user_or_404(user=request.user, pk=pk)
+    return JsonResponse(bulk_upload_progress(bulk_upload=bulk_upload), headers={"Cache-Control": "no-store"})
 
 
 # -- people
