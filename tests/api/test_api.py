@@ -338,3 +338,25 @@ def test_the_openapi_schema_and_docs_are_served_by_the_app(client):
 
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_a_retry_while_the_first_request_runs_is_409_and_an_abandoned_one_runs_again(officer_api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from screening.models import IdempotencyRecord
+
+    body = {"reference": "R-2", "title": "Transport"}
+    first = officer_api.post("/api/v1/tenders/", body, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+    record = IdempotencyRecord.objects.get(key="key-2")
+    record.status_code = None  # as if the first request were still running
+    record.save()
+    busy = officer_api.post("/api/v1/tenders/", body, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+    assert_error(busy, 409, text="still running")
+    assert busy["Retry-After"] == "2"
+
+    IdempotencyRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    Tender.objects.filter(pk=first.json()["id"]).update(reference="R-2-old")
+    again = officer_api.post("/api/v1/tenders/", body, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+    assert again.status_code == 201 and again.json()["id"] != first.json()["id"]
