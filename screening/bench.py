@@ -160,6 +160,8 @@ class Generator:
         rng = self.rng
         real: list[Company] = []
         for row in _fixture_rows("restricted.csv"):
+            if row.get("type") == "category":
+                continue  # product categories are not companies to generate names from
             # a repeated name gives an entity a second parent: keep those rows as they are
             real.append(Company(
                 row["name"], [a for a in row["aliases"].split("|") if a], row["country"], row["parent"],

@@ -318,7 +318,7 @@ class RestrictedCategoryRule(Rule):
             }[found.how]
             text = f"{entity.name} is a product category on {entity.list_name} (version {entity.list_version})"
             if entity.reason:
-                text += f": {entity.reason}"
+                text += f": {entity.reason.rstrip('. ')}"
             yield Finding(
                 location=context.location,
                 field=found.field,
