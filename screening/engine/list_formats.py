@@ -57,7 +57,7 @@ _FTM_REGISTRATION_PROPS = (
     "permId", "cageCode", "uniqueEntityId", "swiftBic", "okpoCode", "kppCode", "cikCode",
 )
 CSL_ENTITY_TYPES = frozenset({"entity", ""})  # the others are individuals, vessels and aircraft
-_CSL_SIGNATURE = {"source_list_url", "federal_register_notice", "entity_number", "programs", "source_information_url"}
+_CSL_SIGNATURE = {"_id", "source_list_url", "federal_register_notice", "entity_number", "programs", "source_information_url"}
 
 
 @dataclass(slots=True)
