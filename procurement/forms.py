@@ -12,6 +12,7 @@ from screening import conf as screening_conf
 from screening.choices import ListKind, NetworkDomain, Severity
 from screening.engine.policy import RULES
 from screening.engine.records import NetworkDomain as EngineDomain
+from screening.engine.records import Severity as EngineSeverity
 from screening.forms import MultipleFileField, validate_upload
 
 from .models import NO_DOMAIN, REVIEW_THRESHOLD_MAX, REVIEW_THRESHOLD_MIN, Lot, Organisation, Tender
@@ -27,6 +28,12 @@ def severity_field_name(rule_code: str, domain: str) -> str:
 
 def rule_default_severity(rule_code: str, domain: str) -> str:
     return RULES[rule_code].default_severity(EngineDomain(domain) if domain else None).value
+
+
+def severity_choices(rule_code: str) -> list[tuple[str, str]]:
+    """The severities a rule may be given: none above its cap (a product category never blocks)."""
+    cap = RULES[rule_code].max_severity.rank
+    return [(value, label) for value, label in Severity.choices if EngineSeverity(value).rank <= cap]
 
 
 class TenderForm(forms.ModelForm):
@@ -70,7 +77,7 @@ class TenderForm(forms.ModelForm):
                 default = rule_default_severity(code, domain)
                 self.fields[severity_field_name(code, domain)] = forms.ChoiceField(
                     label=f"{RULES[code].title or code}, {domain_label}",
-                    choices=[("", f"Default ({Severity(default).label.lower()})"), *Severity.choices],
+                    choices=[("", f"Default ({Severity(default).label.lower()})"), *severity_choices(code)],
                     required=False,
                     initial=overrides.get(code, {}).get(domain, ""),
                 )

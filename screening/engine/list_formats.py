@@ -57,7 +57,10 @@ _FTM_REGISTRATION_PROPS = (
     "permId", "cageCode", "uniqueEntityId", "swiftBic", "okpoCode", "kppCode", "cikCode",
 )
 CSL_ENTITY_TYPES = frozenset({"entity", ""})  # the others are individuals, vessels and aircraft
-_CSL_SIGNATURE = {"_id", "source_list_url", "federal_register_notice", "entity_number", "programs", "source_information_url"}
+# Columns only the CSL's CSV has (the project's own format reads "alt_names" too).
+_CSL_SIGNATURE = {
+    "_id", "source_list_url", "federal_register_notice", "entity_number", "programs", "source_information_url"
+}
 
 
 @dataclass(slots=True)
