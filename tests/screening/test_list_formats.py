@@ -239,3 +239,12 @@ def test_a_policy_cannot_make_a_category_hit_block(sample_lists, officer_a):
 
     assert set(screening.findings.values_list("severity", flat=True)) == {Severity.MEDIUM}
     assert screening.verdict == Verdict.REVIEW
+
+
+def test_a_category_entry_shows_its_keywords_and_codes(client_as, officer_a, sample_lists):
+    category = sample_lists["restricted"].entities.get(kind=EntityKind.CATEGORY)
+
+    html = client_as(officer_a).get(reverse("screening:entity_detail", args=[category.pk])).content.decode()
+
+    assert "Product category" in html and "never a block" in html
+    assert "unmanned aircraft" in html and "8807.30" in html
