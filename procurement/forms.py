@@ -15,6 +15,7 @@ from screening.engine.policy import RULES
 from screening.engine.records import BomReadError, NoHeaderError
 from screening.engine.records import Field as BomField
 from screening.engine.records import NetworkDomain as EngineDomain
+from screening.engine.records import Severity as EngineSeverity
 from screening.forms import MultipleFileField, validate_upload
 from screening.services.screenings import read_limits
 
@@ -40,6 +41,12 @@ def severity_field_name(rule_code: str, domain: str) -> str:
 
 def rule_default_severity(rule_code: str, domain: str) -> str:
     return RULES[rule_code].default_severity(EngineDomain(domain) if domain else None).value
+
+
+def severity_choices(rule_code: str) -> list[tuple[str, str]]:
+    """The severities a rule may be given: none above its cap (a product category never blocks)."""
+    cap = RULES[rule_code].max_severity.rank
+    return [(value, label) for value, label in Severity.choices if EngineSeverity(value).rank <= cap]
 
 
 class TenderForm(forms.ModelForm):
@@ -83,7 +90,7 @@ class TenderForm(forms.ModelForm):
                 default = rule_default_severity(code, domain)
                 self.fields[severity_field_name(code, domain)] = forms.ChoiceField(
                     label=f"{RULES[code].title or code}, {domain_label}",
-                    choices=[("", f"Default ({Severity(default).label.lower()})"), *Severity.choices],
+                    choices=[("", f"Default ({Severity(default).label.lower()})"), *severity_choices(code)],
                     required=False,
                     initial=overrides.get(code, {}).get(domain, ""),
                 )

@@ -15,7 +15,9 @@ from .choices import (
     ChunkStatus,
     Decision,
     DeliveryStatus,
+    EntityKind,
     FileRole,
+    ListFormat,
     ListKind,
     NetworkDomain,
     RelationKind,
@@ -59,6 +61,9 @@ class ListVersion(models.Model):
     supplier_list = models.ForeignKey(SupplierList, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     source_filename = models.CharField(max_length=255, blank=True)
+    source_format = models.CharField(
+        max_length=20, choices=ListFormat.choices, blank=True, help_text="The format the file was read as."
+    )
     sha256 = models.CharField(max_length=64, blank=True)
     entity_count = models.PositiveIntegerField(default=0)
     relation_count = models.PositiveIntegerField(default=0)
@@ -88,17 +93,26 @@ class ListVersion(models.Model):
 
 
 class Entity(models.Model):
-    """A company (or group) on one version of a list."""
+    """A company (or group) on one version of a list, or a product category with no named vendor."""
 
     version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entities")
     name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=10, choices=EntityKind.choices, default=EntityKind.COMPANY)
+    keywords = models.JSONField(
+        default=list, blank=True, help_text="A category's words and phrases, matched in a BOM line's description."
+    )
+    product_codes = models.JSONField(
+        default=list, blank=True, help_text="A category's product codes (HS code prefixes, model numbers)."
+    )
     aliases = models.JSONField(default=list, blank=True)
     country = models.CharField(max_length=2, blank=True)
     registration_number = models.CharField(max_length=100, blank=True)
     lei = models.CharField("LEI", max_length=20, blank=True)
     reason = models.TextField(blank=True)
     source = models.TextField(blank=True, help_text="Where the listing comes from: a citation or URL.")
-    source_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row of the imported file.")
+    source_row = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Row, line or record number in the imported file."
+    )
 
     class Meta:
         ordering = ["name"]

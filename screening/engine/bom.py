@@ -134,6 +134,12 @@ HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
     ),
     Field.SCOPE: ("Scope", "Scope of Work", "Work Scope", "Subcontracted Scope"),
     Field.SHARE: ("Share", "Share (%)", "Share of Contract", "Subcontracted Share", "Percentage"),
+    Field.PRODUCT_CODE: (
+        "HS Code", "HS", "HS No.", "HTS", "HTS Code", "HTSUS", "HS Tariff Code", "Tariff Code", "Tariff No.",
+        "Customs Tariff Code", "Customs Code", "Commodity Code", "CN Code", "Harmonized Code", "Harmonised Code",
+        "Harmonized System Code", "HSN", "HSN Code", "ECCN", "UNSPSC", "UNSPSC Code", "Product Class",
+        "Product Category", "海关编码", "商品编码", "HS编码",
+    ),
     Field.REGISTRATION: (
         "Registration No.", "Registration Number", "Reg. No.", "Company Registration No.",
         "Company Registration Number", "Company No.", "Company Number", "Business Registration No.",

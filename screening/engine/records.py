@@ -32,6 +32,11 @@ class Field(StrEnum):
     SCOPE = "scope"  # declaration: what the subcontractor does
     SHARE = "share"  # declaration: share subcontracted
     REGISTRATION = "registration_number"
+    PRODUCT_CODE = "product_code"  # HS / HTS / commodity code of the line's product
+
+
+# Cells in these columns describe the product; a listed product category is matched against them.
+PRODUCT_FIELDS: tuple[Field, ...] = (Field.PRODUCT_CODE, Field.DESCRIPTION, Field.PART_NUMBER, Field.MPN)
 
 
 # Not a column but read from one: the country-of-origin cell as ISO 3166-1 alpha-2 codes ("CN", or "SE,CN" for a
@@ -65,6 +70,13 @@ class RelationKind(StrEnum):
     SUBSIDIARY_OF = "subsidiary_of"
     AFFILIATE_OF = "affiliate_of"
     SUBCONTRACTS_TO = "subcontracts_to"
+
+
+class EntityKind(StrEnum):
+    """What a list entry describes: a company, or a product category with no named vendor."""
+
+    COMPANY = "company"
+    CATEGORY = "category"
 
 
 OWNERSHIP_RELATIONS = frozenset({RelationKind.SUBSIDIARY_OF, RelationKind.AFFILIATE_OF})
@@ -215,6 +227,9 @@ class ListedEntity:
     identifiers: tuple[str, ...] = ()
     reason: str = ""
     source: str = ""
+    kind: EntityKind = EntityKind.COMPANY
+    keywords: tuple[str, ...] = ()  # a category's words and phrases, matched in a line's description
+    product_codes: tuple[str, ...] = ()  # a category's product codes (HS code prefixes, model numbers)
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,7 @@ from screening.models import ListVersion, Screening, ScreeningChunk, ScreeningEr
 from screening.signals import screening_finished, send_on_commit
 
 from .audit import actor_name, audit_record
-from .matching import CachedMatchStore, indexed_lists, list_versions_in_force, versions_key
+from .matching import CachedMatchStore, indexed_categories, indexed_lists, list_versions_in_force, versions_key
 
 logger = logging.getLogger(__name__)
 
@@ -424,6 +424,7 @@ def screener_for(screening: Screening) -> Screener:
         config=policy,
         declared=[_edge_from_dict(edge) for edge in screening.chain_edges],
         index=index,
+        categories=indexed_categories(version_ids, policy.review_threshold),
         match_store=CachedMatchStore(list_set, version_ids=version_ids, review_threshold=policy.review_threshold),
     )
     _screeners[key] = screener
