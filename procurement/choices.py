@@ -33,3 +33,19 @@ class AuditAction(models.TextChoices):
     BID_SCREENING_NOT_STARTED = "bid.screening_not_started", "Bid screening could not start"
     BID_RESCREENED = "bid.rescreened", "Bid re-screened"
     OPEN_TENDERS_RESCREENED = "tenders.rescreened_daily", "Open tenders re-screened (daily)"
+    COLUMNS_NAMED = "bidder.columns_named", "Bidder's BOM columns named"
+    BULK_UPLOADED = "bulk.uploaded", "Bids uploaded in bulk"
+    BULK_PROCESSED = "bulk.processed", "Bulk upload processed"
+
+
+class BulkUploadStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Creating bids"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkItemOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    OK = "ok", "Bid created"
+    ERROR = "error", "Error"

@@ -28,7 +28,19 @@ from screening.services.screenings import screening_rescreen, screening_start, u
 
 from .access import organisation_scope
 from .choices import AuditAction, TenderStatus
-from .models import Bid, BidDocument, Lot, Notification, Organisation, Tender, default_review_threshold
+from .models import (
+    ApiClient,
+    Bid,
+    BidDocument,
+    ColumnMapping,
+    Lot,
+    Membership,
+    Notification,
+    Organisation,
+    Tender,
+    bidder_key,
+    default_review_threshold,
+)
 from .selectors import (
     bid_latest_screening,
     bid_policy,
@@ -261,6 +273,44 @@ def _screening_details(screening: Screening) -> dict:
 
 
 @transaction.atomic
+def column_mapping_remember(
+    *, tender: Tender, bidder_name: str, headers: Mapping[str, str], user, subject=None
+) -> ColumnMapping | None:
+    """Remember an officer's names for a bidder's BOM columns (header -> field, or "ignore"), for this and the
+    bidder's next files in the tender's organisation. A header named again takes its new field; others stay."""
+    if not headers:
+        return None
+    organisation = tender.organisation
+    mapping = ColumnMapping.objects.select_for_update().filter(
+        organisation=organisation, bidder_key=bidder_key(bidder_name)
+    ).first() or ColumnMapping(organisation=organisation, bidder_key=bidder_key(bidder_name))
+    before = dict(mapping.headers or {})
+    merged = {header: name for header, name in before.items() if header.casefold() not in
+              {h.casefold() for h in headers}}
+    merged.update(headers)
+    mapping.headers = merged
+    mapping.bidder_name = bidder_name
+    mapping.updated_by = user
+    try:
+        mapping.full_clean()
+    except ValidationError as error:
+        raise ValidationError({"columns": error.message_dict.get("headers", error.messages)}) from error
+    if merged == before and mapping.pk:
+        return mapping
+    mapping.save()
+    _audit(
+        tender=tender,
+        user=user,
+        action=AuditAction.COLUMNS_NAMED,
+        summary=f"BOM columns of {bidder_name} named by hand: "
+        + ", ".join(f"{header} = {name}" for header, name in headers.items()),
+        subject=subject or tender,
+        details={"bidder_name": bidder_name, "before": before, "after": merged},
+    )
+    return mapping
+
+
+@transaction.atomic
 def bid_create(
     *,
     tender: Tender,
@@ -271,11 +321,13 @@ def bid_create(
     lots: Iterable[Lot] = (),
     boms: Sequence[File],
     declaration: File | None = None,
+    column_mapping: Mapping[str, str] | None = None,
 ) -> Bid:
     """Store the bid and its files (with their SHA-256), then start its screening once the transaction commits.
 
     The files are kept whatever happens to the screening: if it cannot even start, the bid is saved without one
-    and the reason goes into the audit log; the officer can re-screen later.
+    and the reason goes into the audit log; the officer can re-screen later. `column_mapping` (header as written
+    -> field) is remembered for the bidder and applies to this bid's files and the bidder's next ones.
     """
     if not boms:
         raise ValidationError({"boms": "Choose at least one bill of materials."})
@@ -301,6 +353,9 @@ def bid_create(
         stored = uploaded_file_create(content=content, name=content.name, role=role, user=user)
         documents.append(BidDocument(bid=bid, file=stored, role=role))
     BidDocument.objects.bulk_create(documents)
+    column_mapping_remember(
+        tender=tender, bidder_name=bidder_name, headers=column_mapping or {}, user=user, subject=bid
+    )
 
     _audit(
         tender=tender,
@@ -588,3 +643,45 @@ def notifications_mark_read(*, user, notifications: Iterable[Notification] | Non
     if notifications is not None:
         queryset = queryset.filter(pk__in=[n.pk for n in notifications])
     return queryset.update(read_at=timezone.now())
+# -- API clients
+
+
+@transaction.atomic
+def api_client_create(*, organisation: Organisation, name: str, role: str, user) -> tuple[ApiClient, str]:
+    """A new API client of the organisation, acting with `role`, and its first token (returned once)."""
+    from django.contrib.auth import get_user_model
+    from django.utils.crypto import get_random_string
+
+    from screening.services.tokens import api_token_create
+
+    from .choices import Role
+
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Name the client after the system that will use it."})
+    if role not in Role.values:
+        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+    if ApiClient.objects.filter(organisation=organisation, name=name).exists():
+        raise ValidationError({"name": "Your organisation already has an API client with this name."})
+    account = get_user_model().objects.create_user(
+        username=f"api-{organisation.pk}-{get_random_string(10).lower()}", first_name=name[:150],
+        last_name="(API client)",
+    )
+    account.set_unusable_password()
+    account.save(update_fields=["password"])
+    Membership.objects.create(user=account, organisation=organisation, role=role)
+    client = ApiClient.objects.create(organisation=organisation, name=name, user=account, created_by=user)
+    _token, key = api_token_create(
+        user=account, name=f"{name} token", created_by=user, scope=organisation_scope(organisation.pk)
+    )
+    return client, key
+
+
+def api_client_token_create(*, client: ApiClient, user) -> str:
+    from screening.services.tokens import api_token_create
+
+    _token, key = api_token_create(
+        user=client.user, name=f"{client.name} token", created_by=user,
+        scope=organisation_scope(client.organisation_id),
+    )
+    return key

@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "screening",
 ]
 
@@ -171,11 +173,63 @@ CELERY_BEAT_SCHEDULE = {
         "task": "procurement.rescreen_open_tenders",
         "schedule": crontab(hour=env.int("RESCREEN_HOUR", default=2), minute=30),
     },
+    # Webhook deliveries whose next try is overdue (message lost, worker died mid-request) are queued again.
+    "screening-webhook-requeue-due": {"task": "screening.webhook_requeue_due", "schedule": 60.0},
+    # Likewise bulk uploads of many bids.
+    "bulk-upload-requeue-stalled": {"task": "procurement.bulk_upload_requeue_stalled", "schedule": 60.0},
 }
 
+# The REST API (/api/v1/): bearer tokens of API clients, or the browser's session; one error shape; rate limits
+# per client (429 with Retry-After); OpenAPI 3 at /api/schema/ with its docs served by the app, no CDN.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "screening.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "rest_framework.parsers.JSONParser",
+        "rest_framework.parsers.MultiPartParser",
+        "rest_framework.parsers.FormParser",
+    ],
+    "EXCEPTION_HANDLER": "screening.api.errors.api_exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "screening.api.schema.ScreeningAutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "screening.api.throttling.ClientRateThrottle",
+        "screening.api.throttling.AnonymousRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "client": env.str("API_RATE_CLIENT", default="600/min"),
+        "anonymous": env.str("API_RATE_ANONYMOUS", default="60/min"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Tender Screening API",
+    "DESCRIPTION": (
+        "Submit bids and their bills of materials, follow their screenings against restricted and trusted "
+        "supplier lists, read the findings with their evidence and decide on them. Authenticate with "
+        "`Authorization: Bearer <token>` (an organisation admin creates API clients and tokens). Every error "
+        "has the shape {status, errors: [{location, field, message}]}. Every POST accepts an Idempotency-Key."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "ScreeningStatusEnum": "screening.choices.ScreeningStatus",
+        "TenderStatusEnum": "procurement.choices.TenderStatus",
+        "ListKindEnum": "screening.choices.ListKind",
+        "RelationKindEnum": "screening.choices.RelationKind",
+        "FindingDecisionEnum": "screening.choices.Decision",
+        "DecisionToMakeEnum": [("confirmed", "Confirmed"), ("dismissed", "Dismissed"), ("open", "Reopen")],
+    },
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
@@ -202,3 +256,16 @@ SCREENING_ACCESS_POLICY = "procurement.access.OrganisationAccess"
 SCREENING_MAX_UPLOAD_BYTES = env.int("SCREENING_MAX_UPLOAD_BYTES", default=100 * 1024 * 1024)
 SCREENING_MAX_ROWS = env.int("SCREENING_MAX_ROWS", default=1_000_000)
 SCREENING_CHUNK_ROWS = env.int("SCREENING_CHUNK_ROWS", default=10_000)
+
+# OCDS export (procurement/ocds.py): a tender's ocid is "<prefix>-<tender id>". Register a prefix with the Open
+# Contracting Partnership before publishing; the default is a placeholder for this site's own exports.
+OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-tscr01")
+# Webhooks may reach loopback and private addresses only in development (production sets this False).
+SCREENING_WEBHOOK_ALLOW_PRIVATE = env.bool("SCREENING_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
+SCREENING_WEBHOOK_MAX_ATTEMPTS = env.int("SCREENING_WEBHOOK_MAX_ATTEMPTS", default=8)
+SCREENING_WEBHOOK_BACKOFF_SECONDS = env.float("SCREENING_WEBHOOK_BACKOFF_SECONDS", default=30.0)
+# Bulk uploads of many bids (procurement/bulk.py): the archive or workbook itself, and what an archive may hold.
+PROCUREMENT_BULK_MAX_UPLOAD_BYTES = env.int("PROCUREMENT_BULK_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_MEMBERS = env.int("PROCUREMENT_BULK_MAX_MEMBERS", default=500)
+PROCUREMENT_BULK_MAX_UNPACKED_BYTES = env.int("PROCUREMENT_BULK_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_COMPRESSION_RATIO = env.int("PROCUREMENT_BULK_MAX_COMPRESSION_RATIO", default=100)

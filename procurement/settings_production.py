@@ -20,3 +20,5 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# API clients' webhook URLs must not reach this network's own hosts (loopback, private, link-local addresses).
+SCREENING_WEBHOOK_ALLOW_PRIVATE = env.bool("SCREENING_WEBHOOK_ALLOW_PRIVATE", default=False)

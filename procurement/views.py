@@ -6,6 +6,7 @@ object is "not found" (404). Officers and admins create and change; reviewers re
 
 from __future__ import annotations
 
+import json
 from functools import wraps
 
 from django.contrib import messages
@@ -14,35 +15,48 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.text import slugify
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from screening.choices import NetworkDomain
 
 from .access import OrganisationAccess, membership_of
+from .bulk import bulk_upload_create
 from .charts import severity_chart, value_share_chart
 from .choices import Role
 from .filtersets import TenderFilterSet
-from .forms import BidForm, TenderForm, lot_formset
+from .forms import ApiClientForm, BidForm, BulkUploadForm, TenderForm, lot_formset
+from .ocds import EXTENSION_DIR, EXTENSION_FILES, tender_release_package
 from .reports import audit_csv, tender_summary_rows, tender_summary_xlsx
 from .selectors import (
+    api_client_for_organisation_or_404,
+    api_token_for_organisation_or_404,
     audit_log_available,
     bid_audit_entries,
     bid_for_user_or_404,
     bid_policy,
     bid_screenings,
+    bulk_upload_for_user_or_404,
+    bulk_upload_items,
+    bulk_upload_progress,
     document_for_user_or_404,
     notifications_for_user,
+    organisation_api_clients,
     organisation_members,
     tender_audit_entries,
     tender_bids,
+    tender_bulk_uploads,
     tender_for_user_or_404,
     tender_list_versions,
     tenders_for_user,
 )
 from .services import (
+    api_client_create,
+    api_client_token_create,
     bid_create,
     bid_rescreen,
     notifications_mark_read,
@@ -167,6 +181,7 @@ def tender_detail(request, pk):
             "audit_entries": tender_audit_entries(tender=tender),
             "audit_available": audit_log_available(),
             "can_screen": ACCESS.can_screen(request.user),
+            "bulk_uploads": tender_bulk_uploads(tender=tender)[:10],
         },
     )
 
@@ -226,6 +241,35 @@ def tender_audit_csv(request, pk):
     return response
 
 
+@require_GET
+@member_required
+def tender_ocds(request, pk):
+    """The tender as an OCDS release package (the same as the API's /api/v1/tenders/<id>/ocds/)."""
+    tender = tender_for_user_or_404(user=request.user, pk=pk)
+    package = tender_release_package(tender=tender, base_url=f"{request.scheme}://{request.get_host()}")
+    response = JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="{_download_name(tender, "ocds.json")}"'
+    return response
+
+
+@require_GET
+@cache_control(public=True, max_age=24 * 60 * 60)
+def ocds_extension_file(request, name):
+    """The site's OCDS extension (extension.json, its release schema patch and codelists): public, as the
+    `extensions` URL of every export points here."""
+    content_type = EXTENSION_FILES.get(name)
+    if content_type is None:
+        raise Http404("No such extension file.")
+    content = (EXTENSION_DIR / name).read_bytes()
+    if name == "extension.json":
+        # The field-by-field documentation is the schema patch itself, at this site's own address.
+        metadata = json.loads(content)
+        schema_url = request.build_absolute_uri(reverse("procurement:ocds_extension", args=["release-schema.json"]))
+        metadata["documentationUrl"] = {"en": schema_url}
+        return JsonResponse(metadata, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return HttpResponse(content, content_type=content_type)
+
+
 # -- bids
 
 
@@ -248,6 +292,7 @@ def bid_create_view(request, tender_pk):
                     lots=data["lots"],
                     boms=data["boms"],
                     declaration=data["declaration"],
+                    column_mapping=data["columns"],
                 )
             except ValidationError as error:
                 _form_errors_from(error, form)
@@ -322,12 +367,66 @@ def document_download(request, pk):
     )
 
 
+# -- many bids at once
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def bulk_upload_create_view(request, tender_pk):
+    tender = tender_for_user_or_404(user=request.user, pk=tender_pk)
+    _require_screen(request)
+    if request.method == "POST":
+        form = BulkUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                bulk_upload = bulk_upload_create(tender=tender, user=request.user, content=form.cleaned_data["file"])
+            except ValidationError as error:
+                _form_errors_from(error, form)
+            else:
+                messages.success(
+                    request,
+                    f"{bulk_upload.file.original_name} stored; its bids are being created and screened.",
+                )
+                return redirect("procurement:bulk_upload_detail", pk=bulk_upload.pk)
+    else:
+        form = BulkUploadForm()
+    return render(request, "procurement/bulk_upload_form.html", {"form": form, "tender": tender})
+
+
+@require_GET
+@member_required
+def bulk_upload_detail(request, pk):
+    bulk_upload = bulk_upload_for_user_or_404(user=request.user, pk=pk)
+    items = bulk_upload_items(bulk_upload=bulk_upload)
+    return render(
+        request,
+        "procurement/bulk_upload_detail.html",
+        {
+            "bulk_upload": bulk_upload,
+            "tender": bulk_upload.tender,
+            "items": items,
+            "progress": bulk_upload_progress(bulk_upload=bulk_upload, items=items),
+        },
+    )
+
+
+@require_GET
+@member_required
+def bulk_upload_progress_view(request, pk):
+    bulk_upload = bulk_upload_for_user_or_404(user=request.user, pk=pk)
+    return JsonResponse(bulk_upload_progress(bulk_upload=bulk_upload), headers={"Cache-Control": "no-store"})
+
+
 # -- people
 
 
 @require_GET
 @member_required
 def members(request):
+    return _members_page(request)
+
+
+def _members_page(request, *, new_token: str = "", api_form=None, status: int = 200):
     membership = membership_of(request.user)
     if membership.role != Role.ADMIN:
         raise PermissionDenied("Only organisation admins see the organisation's people.")
@@ -336,8 +435,14 @@ def members(request):
         "procurement/members.html",
         {
             "organisation": membership.organisation,
-            "memberships": organisation_members(organisation=membership.organisation),
+            "memberships": organisation_members(organisation=membership.organisation).exclude(
+                user__api_client__isnull=False
+            ),
+            "api_clients": organisation_api_clients(organisation=membership.organisation),
+            "api_form": api_form or ApiClientForm(),
+            "new_token": new_token,
         },
+        status=status,
     )
 
 
@@ -368,3 +473,69 @@ def notifications_read(request):
         count = notifications_mark_read(user=request.user)
         messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
     return redirect("procurement:notifications")
+def _admin_membership(request):
+    membership = membership_of(request.user)
+    if membership.role != Role.ADMIN:
+        raise PermissionDenied("Only organisation admins manage API clients.")
+    return membership
+
+
+@member_required
+@require_POST
+def api_client_create_view(request):
+    membership = _admin_membership(request)
+    form = ApiClientForm(request.POST)
+    if not form.is_valid():
+        return _members_page(request, api_form=form, status=400)
+    try:
+        client, key = api_client_create(
+            organisation=membership.organisation, name=form.cleaned_data["name"], role=form.cleaned_data["role"],
+            user=request.user,
+        )
+    except ValidationError as error:
+        _form_errors_from(error, form)
+        return _members_page(request, api_form=form, status=400)
+    messages.success(request, f"API client '{client.name}' created. Copy its token now: it is not shown again.")
+    return _members_page(request, new_token=key)
+
+
+@member_required
+@require_POST
+def api_client_token_create_view(request, pk):
+    client = api_client_for_organisation_or_404(organisation=membership_of(request.user).organisation, pk=pk)
+    _admin_membership(request)
+    key = api_client_token_create(client=client, user=request.user)
+    messages.success(request, f"New token for '{client.name}'. Copy it now: it is not shown again.")
+    return _members_page(request, new_token=key)
+
+
+@member_required
+@require_POST
+def api_token_revoke_view(request, pk):
+    from screening.services.tokens import api_token_revoke
+
+    from .access import organisation_scope
+
+    membership = membership_of(request.user)
+    token = api_token_for_organisation_or_404(organisation=membership.organisation, pk=pk)
+    _admin_membership(request)
+    api_token_revoke(token=token, user=request.user, scope=organisation_scope(membership.organisation_id))
+    messages.success(request, f"Token {token.prefix}… of '{token.user.api_client.name}' revoked.")
+    return redirect("procurement:members")
+
+
+def page_not_found(request, exception):
+    """The site's 404: JSON in the API's error shape under /api/, the 404 page elsewhere."""
+    from django.views.defaults import page_not_found as html_not_found
+
+    from screening.api.errors import is_api_request, json_not_found
+
+    return json_not_found(request) if is_api_request(request) else html_not_found(request, exception)
+
+
+def server_error(request):
+    from django.views.defaults import server_error as html_server_error
+
+    from screening.api.errors import is_api_request, json_server_error
+
+    return json_server_error(request) if is_api_request(request) else html_server_error(request)

@@ -6,7 +6,7 @@ Versions, entities and findings are evidence, so the admin shows them read-only.
 from __future__ import annotations
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
@@ -27,8 +27,10 @@ from .models import (
     StandingException,
     SupplierList,
     UploadedFile,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
-from .services.lists import ListImportError, format_error, supplier_list_import
+from .services.lists import ListImportError, supplier_list_import
 from .services.matching import list_versions_in_force
 from .services.screenings import (
     screening_cancel,
@@ -36,6 +38,7 @@ from .services.screenings import (
     screening_start,
     uploaded_file_create,
 )
+from .services.webhooks import webhook_delete, webhook_delivery_redeliver, webhook_update
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -110,16 +113,18 @@ class SupplierListAdmin(admin.ModelAdmin):
                     publisher=form.cleaned_data["publisher"],
                     note=form.cleaned_data["note"],
                     user=request.user,
+                    list_format=form.cleaned_data["list_format"] or None,
                 )
             except ListImportError as error:
-                rejected = [format_error(e) for e in error.errors]
+                rejected = error.lines()
                 form.add_error(
-                    "file", f"{len(rejected)} row(s) rejected; nothing was imported. Correct them and upload again."
+                    "file", f"{error.count} record(s) rejected; nothing was imported. Correct them and upload again."
                 )
             else:
                 self.message_user(
                     request,
-                    f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations.",
+                    f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations. "
+                    f"{version.import_notes}".strip(),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -406,3 +411,62 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
     def get_actions(self, request):
         return {}  # no "delete selected"
+
+
+class WebhookDeliveryInline(ReadOnlyInline):
+    model = WebhookDelivery
+    fields = ["event_type", "event_id", "status", "attempts", "response_status", "error", "created_at"]
+    readonly_fields = fields
+    ordering = ["-created_at"]
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """API clients register endpoints through the API; staff can switch one off or delete it here (audited).
+    The signing secret is never shown."""
+
+    list_display = ["url", "owner", "scope", "events", "is_active", "created_at"]
+    list_filter = ["is_active", "scope"]
+    search_fields = ["url", "owner__username", "description"]
+    fields = ["url", "owner", "scope", "events", "description", "is_active", "created_at"]
+    readonly_fields = ["url", "owner", "scope", "events", "description", "created_at"]
+    inlines = [WebhookDeliveryInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_actions(self, request):
+        return {}  # deletions one at a time, through the service, so each is audited
+
+    def save_model(self, request, obj, form, change):
+        webhook_update(endpoint=WebhookEndpoint.objects.get(pk=obj.pk), user=request.user, is_active=obj.is_active)
+
+    def delete_model(self, request, obj):
+        webhook_delete(endpoint=obj, user=request.user)
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(ReadOnlyAdmin):
+    """The delivery log: read-only; failed or delivered events can be sent again."""
+
+    list_display = ["created_at", "event_type", "endpoint", "status", "attempts", "response_status", "delivered_at"]
+    list_filter = ["status", "event_type"]
+    search_fields = ["endpoint__url", "event_id"]
+    readonly_fields = [
+        "endpoint", "event_id", "event_type", "event_key", "status", "attempts", "next_attempt_at", "last_attempt_at",
+        "response_status", "response_body", "error", "attempt_log", "payload", "created_at", "delivered_at",
+    ]
+    actions = ["redeliver"]
+
+    @admin.action(description="Send the selected events again")
+    def redeliver(self, request, queryset):
+        sent = 0
+        for delivery in queryset.select_related("endpoint"):
+            try:
+                webhook_delivery_redeliver(delivery=delivery, user=request.user)
+                sent += 1
+            except ValidationError as error:
+                self.message_user(request, f"Delivery #{delivery.pk}: {' '.join(error.messages)}", messages.WARNING)
+            except PermissionDenied as error:
+                self.message_user(request, f"Delivery #{delivery.pk}: {error}", messages.WARNING)
+        self.message_user(request, f"Queued {sent} delivery(ies) again.")

@@ -6,7 +6,7 @@ to the engine as it is.
 
 from django.db import models
 
-from screening.engine import records
+from screening.engine import list_formats, records
 
 
 class ListKind(models.TextChoices):
@@ -18,6 +18,19 @@ class RelationKind(models.TextChoices):
     SUBSIDIARY_OF = records.RelationKind.SUBSIDIARY_OF.value, "Subsidiary of"
     AFFILIATE_OF = records.RelationKind.AFFILIATE_OF.value, "Affiliate of"
     SUBCONTRACTS_TO = records.RelationKind.SUBCONTRACTS_TO.value, "Subcontracts to"
+
+
+class EntityKind(models.TextChoices):
+    COMPANY = records.EntityKind.COMPANY.value, "Company"
+    CATEGORY = records.EntityKind.CATEGORY.value, "Product category"
+
+
+class ListFormat(models.TextChoices):
+    CSV = list_formats.ListFormat.CSV.value, "CSV (the project's columns)"
+    XLSX = list_formats.ListFormat.XLSX.value, "Excel or OpenDocument (the project's columns)"
+    FTM = list_formats.ListFormat.FTM.value, "OpenSanctions / FollowTheMoney entities (JSON lines)"
+    CSL_JSON = list_formats.ListFormat.CSL_JSON.value, "US Consolidated Screening List, JSON"
+    CSL_CSV = list_formats.ListFormat.CSL_CSV.value, "US Consolidated Screening List, CSV"
 
 
 class Severity(models.TextChoices):
@@ -91,3 +104,25 @@ class AuditAction(models.TextChoices):
     SCREENING_STARTED = "screening.started", "Screening started"
     SCREENING_CANCELLED = "screening.cancelled", "Screening cancelled"
     SCREENING_RESCREENED = "screening.rescreened", "Screening re-screened"
+    API_TOKEN_CREATED = "api_token.created", "API token created"
+    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
+    WEBHOOK_CREATED = "webhook.created", "Webhook registered"
+    WEBHOOK_UPDATED = "webhook.updated", "Webhook changed"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", "Webhook secret rotated"
+    WEBHOOK_DELETED = "webhook.deleted", "Webhook deleted"
+    WEBHOOK_REDELIVERED = "webhook.redelivered", "Webhook delivery requeued"
+
+
+class WebhookEvent(models.TextChoices):
+    """What a webhook endpoint can subscribe to; an endpoint with no events listed gets all of them."""
+
+    SCREENING_DONE = "screening.done", "Screening done"
+    SCREENING_FAILED = "screening.failed", "Screening failed"
+    SCREENING_CANCELLED = "screening.cancelled", "Screening cancelled"
+    VERDICT_CHANGED = "screening.verdict_changed", "Verdict changed from the previous screening"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    DELIVERED = "delivered", "Delivered"
+    FAILED = "failed", "Failed"

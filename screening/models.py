@@ -1,4 +1,5 @@
-"""Supplier lists and their immutable versions, uploaded files, screening jobs, their chunks and findings."""
+"""Supplier lists and their immutable versions, uploaded files, screening jobs, their chunks and findings, the
+audit log, and the webhook endpoints API clients register with their deliveries."""
 
 from __future__ import annotations
 
@@ -13,7 +14,10 @@ from . import conf
 from .choices import (
     ChunkStatus,
     Decision,
+    DeliveryStatus,
+    EntityKind,
     FileRole,
+    ListFormat,
     ListKind,
     NetworkDomain,
     RelationKind,
@@ -58,6 +62,9 @@ class ListVersion(models.Model):
     supplier_list = models.ForeignKey(SupplierList, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     source_filename = models.CharField(max_length=255, blank=True)
+    source_format = models.CharField(
+        max_length=20, choices=ListFormat.choices, blank=True, help_text="The format the file was read as."
+    )
     sha256 = models.CharField(max_length=64, blank=True)
     entity_count = models.PositiveIntegerField(default=0)
     relation_count = models.PositiveIntegerField(default=0)
@@ -87,17 +94,26 @@ class ListVersion(models.Model):
 
 
 class Entity(models.Model):
-    """A company (or group) on one version of a list."""
+    """A company (or group) on one version of a list, or a product category with no named vendor."""
 
     version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entities")
     name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=10, choices=EntityKind.choices, default=EntityKind.COMPANY)
+    keywords = models.JSONField(
+        default=list, blank=True, help_text="A category's words and phrases, matched in a BOM line's description."
+    )
+    product_codes = models.JSONField(
+        default=list, blank=True, help_text="A category's product codes (HS code prefixes, model numbers)."
+    )
     aliases = models.JSONField(default=list, blank=True)
     country = models.CharField(max_length=2, blank=True)
     registration_number = models.CharField(max_length=100, blank=True)
     lei = models.CharField("LEI", max_length=20, blank=True)
     reason = models.TextField(blank=True)
     source = models.TextField(blank=True, help_text="Where the listing comes from: a citation or URL.")
-    source_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row of the imported file.")
+    source_row = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Row, line or record number in the imported file."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -475,3 +491,109 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The audit log is append-only: entries cannot be deleted.")
+
+
+class ApiToken(models.Model):
+    """A secret a program authenticates with, as the user it belongs to. Only its SHA-256 is stored: the token
+    is shown once, when it is made. Revoking it stops it at once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the client system's name.")
+    prefix = models.CharField(max_length=16, help_text="The token's first characters, to tell tokens apart.")
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a POST with an Idempotency-Key, returned again for a retry with the same body."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=1000)
+    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request's method, path and body.")
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while in progress.")
+    response = models.JSONField(null=True, blank=True)
+    headers = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="screening_idempotency_unique_key")]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"
+class WebhookEndpoint(models.Model):
+    """A URL an API client registered to be told when its scope's screenings finish, fail or change verdict."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    scope = models.CharField(
+        max_length=100, blank=True, db_index=True, help_text="The owner's scope when registered: whose events it gets."
+    )
+    url = models.URLField("URL", max_length=500)
+    secret = models.CharField(max_length=100, help_text="Signs every request (HMAC-SHA256); shown to the owner once.")
+    events = models.JSONField(
+        default=list, blank=True, help_text="The event types to send (screening.done, ...); empty for all."
+    )
+    description = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["owner", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.url
+
+    def wants(self, event_type: str) -> bool:
+        return not self.events or event_type in self.events
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: queued once, tried with backoff until delivered or given up, every try logged."""
+
+    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
+    event_id = models.UUIDField(help_text="The event's id: the same for every endpoint and every try.")
+    event_type = models.CharField(max_length=50)
+    event_key = models.CharField(
+        max_length=100, help_text='What the event is about, such as "screening.done:12": queued once per endpoint.'
+    )
+    payload = models.JSONField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveIntegerField(null=True, blank=True, help_text="The last try's HTTP status.")
+    response_body = models.TextField(blank=True, help_text="The start of the last try's response body.")
+    error = models.TextField(blank=True, help_text="Why the last try failed, when it did.")
+    attempt_log = models.JSONField(
+        default=list, blank=True, help_text="Every try: when, HTTP status, the start of the body, error, duration."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            # The finishing signal may be sent twice (a redelivered task); the event is queued once.
+            models.UniqueConstraint(fields=["endpoint", "event_key"], name="screening_webhookdelivery_unique_event"),
+        ]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} to {self.endpoint} ({self.status})"

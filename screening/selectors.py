@@ -1,4 +1,4 @@
-"""Reads with business meaning: what a user may see, comparisons between screenings and list versions.
+"""Reads with business meaning: what a user may see, comparisons between screenings and list versions, webhooks.
 
 Visibility follows the site's access policy (screening.access): a user sees the screenings, exceptions and audit
 entries of their scope, and the lists of their scope plus the public ones (scope ""). Anything else is not found.
@@ -28,6 +28,8 @@ from screening.models import (
     ScreeningError,
     StandingException,
     SupplierList,
+    WebhookDelivery,
+    WebhookEndpoint,
 )
 
 OWNERSHIP_KINDS = (RelationKind.SUBSIDIARY_OF, RelationKind.AFFILIATE_OF)
@@ -434,3 +436,69 @@ def screening_audit_entries(*, screening: Screening) -> QuerySet[AuditEntry]:
     if screening.subject_type_id and screening.subject_id is not None:
         condition |= Q(subject_type_id=screening.subject_type_id, subject_id=screening.subject_id)
     return AuditEntry.objects.filter(condition, scope=screening.scope).select_related("actor", "screening")
+
+
+# -- matching one name (the API's match endpoint)
+
+
+@dataclass
+class NameCandidate:
+    entity: Entity
+    score: float
+    confirmed: bool
+    matched_name: str
+    explanation: str
+    chain: list[Entity]  # the entity's owners up to the top of its group
+
+
+def name_candidates(*, user, name: str, lists: Iterable[SupplierList] | None = None, limit: int = 10):
+    """The listed entities a company name may be, best first, with their ownership chains: the current versions
+    of the given lists (or of every active list the user sees)."""
+    from screening import conf
+    from screening.services.matching import indexed_lists, list_versions_in_force, versions_key
+
+    visible = lists_for_user(user=user)
+    chosen = visible.filter(pk__in=[supplier_list.pk for supplier_list in lists]) if lists is not None else (
+        visible.filter(is_active=True)
+    )
+    version_ids = versions_key(version.pk for version in list_versions_in_force(lists=chosen))
+    if not version_ids or not (name or "").strip():
+        return []
+    _, index = indexed_lists(version_ids, conf.get("REVIEW_THRESHOLD"))
+    matches = index.match(name)[:limit]
+    entities = Entity.objects.select_related("version__supplier_list").in_bulk([int(m.entity.key) for m in matches])
+    chains = ownership_chains(entities=entities.values())
+    return [
+        NameCandidate(
+            entity=entities[int(m.entity.key)],
+            score=m.score,
+            confirmed=m.confirmed,
+            matched_name=m.matched_name,
+            explanation=m.explanation,
+            chain=chains.get(int(m.entity.key), []),
+        )
+        for m in matches
+        if int(m.entity.key) in entities
+    ]
+# -- webhooks: an API client sees only the endpoints it registered, and their deliveries
+
+
+def webhooks_for_user(*, user) -> QuerySet[WebhookEndpoint]:
+    if user is None or not user.is_authenticated:
+        return WebhookEndpoint.objects.none()
+    return WebhookEndpoint.objects.filter(owner=user)
+
+
+def webhook_for_user_or_404(*, user, pk) -> WebhookEndpoint:
+    return get_object_or_404(webhooks_for_user(user=user), pk=pk)
+
+
+def deliveries_for_user(*, user) -> QuerySet[WebhookDelivery]:
+    """Deliveries to the user's own endpoints, newest first."""
+    if user is None or not user.is_authenticated:
+        return WebhookDelivery.objects.none()
+    return WebhookDelivery.objects.filter(endpoint__owner=user).select_related("endpoint")
+
+
+def delivery_for_user_or_404(*, user, pk) -> WebhookDelivery:
+    return get_object_or_404(deliveries_for_user(user=user), pk=pk)

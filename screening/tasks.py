@@ -3,6 +3,8 @@
 A screening fans out as a group of chunk tasks; the chunk that finishes last queues `finalize_screening`.
 The completion is counted in SQL from chunk rows, so no result backend is needed and a redelivered chunk
 cannot count twice (Celery's chord counter would).
+
+A webhook delivery is a row too: `webhook_deliver` tries it once and queues its own next try after a backoff.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from django.db import OperationalError, transaction
 
 from screening.choices import ScreeningStatus
 from screening.models import Screening
-from screening.services import impact, reviews, screenings, values
+from screening.services import impact, reviews, screenings, values, webhooks
 from screening.signals import screening_finished, send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -95,3 +97,25 @@ def after_finalize(*, screening_id: int) -> None:
         if screening.party_names is None:  # what a later list import matches against (services.impact)
             impact.screening_party_names_record(screening_id=screening_id)
         send_on_commit(screening_finished, Screening, screening=screening)
+
+
+@shared_task(
+    base=DjangoTask,
+    name="screening.webhook_deliver",
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=2,
+    max_retries=5,
+)
+def webhook_deliver(delivery_id: int) -> None:
+    """One try of a delivery (a delivered or not-yet-due one is left alone), then its next try, if any."""
+    delay = webhooks.webhook_delivery_attempt(delivery_id=delivery_id)
+    if delay is not None:
+        webhooks.webhook_delivery_enqueue(delivery_id=delivery_id, countdown=delay)
+
+
+@shared_task(name="screening.webhook_requeue_due", ignore_result=True)
+def webhook_requeue_due() -> int:
+    return webhooks.webhook_deliveries_requeue_due()

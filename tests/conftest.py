@@ -114,6 +114,9 @@ def start_worker(tmp_dir: Path, *, concurrency: int = 2, extra_env: dict | None 
         "SCREENING_CHUNK_ROWS": "40",
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "EMAIL_FILE_PATH": str(mail_dir),
+        # Webhook retries within a test's patience, to a receiver on this machine.
+        "SCREENING_WEBHOOK_BACKOFF_SECONDS": "0.3",
+        "SCREENING_WEBHOOK_ALLOW_PRIVATE": "true",
         **(extra_env or {}),
     }
     process = subprocess.Popen(

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0002_tenders_lots_bids'),
+        ('procurement', '0006_column_mappings'),
         ('screening', '0007_rescreen_on_import'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

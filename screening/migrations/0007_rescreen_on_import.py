@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('screening', '0003_reviews_audit_values'),
+        ('screening', '0006_list_formats'),
     ]
 
     operations = [
