@@ -15,6 +15,7 @@ from screening import selectors
 from screening.access import access
 from screening.choices import FileRole
 from screening.filtersets import EntityFilterSet, FindingFilterSet
+from screening.forms import LIST_EXTENSIONS
 from screening.models import Entity, SupplierList, WebhookDelivery
 from screening.services import webhooks
 from screening.services.lists import ListImportError, supplier_list_import
@@ -228,7 +229,7 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         check_content_length(request)
         data = _validated(s.ListImportSerializer, request)
         upload = data["file"]
-        check_upload(upload, field="file", extensions=(".csv", ".xlsx", ".xlsm", ".ods", ".txt"))
+        check_upload(upload, field="file", extensions=LIST_EXTENSIONS)
         scope = selectors.user_scope(request.user) or ""
         existing = SupplierList.objects.filter(name=data["name"]).first()
         if existing is not None:
@@ -245,14 +246,14 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
                 version = supplier_list_import(
                     fileobj=upload, filename=upload.name, name=data["name"], kind=data["kind"],
                     publisher=data["publisher"], note=data["note"], user=request.user,
-                    scope=existing.scope if existing else scope,
+                    scope=existing.scope if existing else scope, list_format=data.get("format") or None,
                 )
         except ListImportError as problem:
             raise ApiError(400, [
                 error("body", "file", e.message, file=e.location.file, sheet=e.location.sheet, row=e.location.row,
                       column=e.location.column)
                 for e in problem.errors[:1000]
-            ]) from None
+            ] + ([error("body", "file", problem.lines()[-1])] if problem.count > len(problem.errors) else [])) from None
         created = before is None or version.pk != before.pk
         return Response(s.ListVersionSerializer(version).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

@@ -360,3 +360,15 @@ def test_a_retry_while_the_first_request_runs_is_409_and_an_abandoned_one_runs_a
     Tender.objects.filter(pk=first.json()["id"]).update(reference="R-2-old")
     again = officer_api.post("/api/v1/tenders/", body, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
     assert again.status_code == 201 and again.json()["id"] != first.json()["id"]
+
+
+def test_official_list_formats_import_through_the_api(admin_api):
+    with (FIXTURES / "lists" / "fcc_covered.ftm.jsonl").open("rb") as handle:
+        response = admin_api.post("/api/v1/lists/import/", {"file": handle, "name": "FCC (FtM)", "kind": "restricted"},
+                                  format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json()["entity_count"] > 0 and response.json()["relation_count"] > 0
+    with (FIXTURES / "lists" / "csl_sample.csv").open("rb") as handle:
+        response = admin_api.post("/api/v1/lists/import/", {"file": handle, "name": "CSL", "kind": "restricted",
+                                                            "format": "csl-csv"}, format="multipart")
+    assert response.status_code == 201, response.content

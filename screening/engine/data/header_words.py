@@ -175,4 +175,12 @@ HEADER_WORDS: dict[Field, dict[str, tuple[str, ...]]] = {
         "sv": ("Organisationsnummer", "Org.nr", "Orgnr"),
         "de": ("Handelsregisternummer", "Registernummer", "HRB"),
     },
+    Field.PRODUCT_CODE: {
+        "cs": ("Celní sazebník", "Kód celního sazebníku", "Kód KN"),
+        "bg": ("Тарифен код", "Код по КН", "Митнически код"),
+        "mk": ("Тарифна ознака", "Царински тарифен број"),
+        "sq": ("Kodi doganor", "Kodi tarifor"),
+        "sv": ("Tulltaxenummer", "Varukod", "KN-nummer"),
+        "de": ("Zolltarifnummer", "Warentarifnummer", "KN-Code"),
+    },
 }
