@@ -43,11 +43,11 @@ def _clean_cache(django_db_blocker):
         cache.clear()
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def fresh_list_caches():
-    """Forget the lists indexed and the matches cached in this process. A rolled-back test frees its list version
-    ids for the next test, and caches keyed by those ids would hand it the previous test's entities; tests that
-    import lists of their own content use this."""
+    """Forget the lists indexed and the matches cached in this process before every test. A rolled-back test frees
+    its list version ids for the next test, and caches keyed by those ids would hand it the previous test's
+    entities. (This also empties the API's rate-limit counters.)"""
     from django.core.cache import cache
 
     from screening.services import matching, screenings

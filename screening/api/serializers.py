@@ -223,6 +223,14 @@ class FindingSerializer(serializers.ModelSerializer):
         ]
 
 
+class FindingPageSerializer(serializers.Serializer):
+    """A page of findings by cursor: follow `next` until it is null."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FindingSerializer(many=True)
+
+
 class DecisionSerializer(serializers.Serializer):
     decision = serializers.ChoiceField(
         choices=[(Decision.CONFIRMED, "Confirmed"), (Decision.DISMISSED, "Dismissed"), ("open", "Reopen")]

@@ -120,7 +120,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         new = screening_rescreen(screening=screening, user=request.user)
         return _created(new, self.get_serializer)
 
-    @extend_schema(responses={200: s.FindingSerializer(many=True)},
+    @extend_schema(responses={200: s.FindingPageSerializer},
                    parameters=[OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000.")])
     @action(detail=True, methods=["get"], filter_backends=[DjangoFilterBackend], filterset_class=FindingFilterSet,
             pagination_class=FindingCursor, serializer_class=s.FindingSerializer)
@@ -140,7 +140,8 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         return self.get_paginated_response(s.ScreeningErrorSerializer(page, many=True).data)
 
     @extend_schema(request=s.BulkDecisionSerializer, responses={200: s.FindingSerializer(many=True)})
-    @action(detail=True, methods=["post"], serializer_class=s.BulkDecisionSerializer, filter_backends=[])
+    @action(detail=True, methods=["post"], serializer_class=s.BulkDecisionSerializer, filter_backends=[],
+            pagination_class=None)
     def decisions(self, request, pk=None):
         """Confirm, dismiss or reopen many findings of this screening at once, with one reason."""
         screening = self.get_object()
