@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Bid, BidDocument, Lot, Membership, Organisation, Tender
+from .models import Bid, BidDocument, BulkUpload, BulkUploadItem, Lot, Membership, Organisation, Tender
 
 
 class MembershipInline(admin.TabularInline):
@@ -61,6 +61,36 @@ class BidAdmin(admin.ModelAdmin):
     list_filter = ["tender__organisation"]
     search_fields = ["bidder_name", "bidder_registration", "tender__reference"]
     inlines = [BidDocumentInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BulkUploadItemInline(admin.TabularInline):
+    model = BulkUploadItem
+    extra = 0
+    can_delete = False
+    readonly_fields = ["position", "member", "bidder_name", "outcome", "error_message", "bid", "processed_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(BulkUpload)
+class BulkUploadAdmin(admin.ModelAdmin):
+    """Read-only: bulk uploads are made in the site and processed by procurement.tasks.process_bulk_upload."""
+
+    list_display = ["file", "tender", "status", "items_ok", "items_failed", "created_at"]
+    list_filter = ["status", "tender__organisation"]
+    search_fields = ["file__original_name", "tender__reference"]
+    readonly_fields = [field.name for field in BulkUpload._meta.fields]
+    inlines = [BulkUploadItemInline]
 
     def has_add_permission(self, request):
         return False

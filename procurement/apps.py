@@ -7,4 +7,12 @@ class ProcurementConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - connects the login receiver
+        from screening.signals import list_version_imported, screening_finished
+
+        from . import (
+            receivers,
+            signals,  # noqa: F401 - connects the login receiver
+        )
+
+        list_version_imported.connect(receivers.on_list_version_imported, dispatch_uid="procurement.rescreen_on_import")
+        screening_finished.connect(receivers.on_screening_finished, dispatch_uid="procurement.notify_rescreen")

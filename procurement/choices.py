@@ -17,6 +17,12 @@ class TenderStatus(models.TextChoices):
     CANCELLED = "cancelled", "Cancelled"
 
 
+# Tenders whose bids are still being decided on: a list import re-screens their affected bids, and the daily task
+# re-screens all their bids. A draft has no bids to screen yet; an awarded or cancelled tender is decided, and its
+# screenings stay as the record of what was known when it was decided.
+OPEN_TENDER_STATUSES = (TenderStatus.OPEN, TenderStatus.EVALUATION)
+
+
 class AuditAction(models.TextChoices):
     """What the buying side writes into the screening plugin's audit log."""
 
@@ -26,3 +32,20 @@ class AuditAction(models.TextChoices):
     BID_UPLOADED = "bid.uploaded", "Bid uploaded"
     BID_SCREENING_NOT_STARTED = "bid.screening_not_started", "Bid screening could not start"
     BID_RESCREENED = "bid.rescreened", "Bid re-screened"
+    OPEN_TENDERS_RESCREENED = "tenders.rescreened_daily", "Open tenders re-screened (daily)"
+    COLUMNS_NAMED = "bidder.columns_named", "Bidder's BOM columns named"
+    BULK_UPLOADED = "bulk.uploaded", "Bids uploaded in bulk"
+    BULK_PROCESSED = "bulk.processed", "Bulk upload processed"
+
+
+class BulkUploadStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Creating bids"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+
+
+class BulkItemOutcome(models.TextChoices):
+    PENDING = "pending", "Pending"
+    OK = "ok", "Bid created"
+    ERROR = "error", "Error"

@@ -27,7 +27,7 @@ def safe_reverse(name: str, *args) -> str:
 def nav_links(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_links": [], "membership": None}
+        return {"nav_links": [], "membership": None, "unread_notifications": 0}
     membership = membership_of(user)
     allowed = {
         "member": membership is not None,
@@ -46,4 +46,6 @@ def nav_links(request) -> dict:
     # "Tenders" lives at the root: it is also the current section for tender and bid pages.
     if links and links[0]["url"] == "/" and not any(link["current"] for link in links):
         links[0]["current"] = path.startswith(("/tenders/", "/bids/"))
-    return {"nav_links": links, "membership": membership}
+    from .selectors import unread_notification_count
+
+    return {"nav_links": links, "membership": membership, "unread_notifications": unread_notification_count(user=user)}

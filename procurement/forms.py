@@ -10,13 +10,26 @@ from django.core.exceptions import ValidationError
 
 from screening import conf as screening_conf
 from screening.choices import ListKind, NetworkDomain, Severity
+from screening.engine.bom import IGNORE_COLUMN, BomReader, field_named
 from screening.engine.policy import RULES
+from screening.engine.records import BomReadError, NoHeaderError
+from screening.engine.records import Field as BomField
 from screening.engine.records import NetworkDomain as EngineDomain
+from screening.engine.records import Severity as EngineSeverity
 from screening.forms import MultipleFileField, validate_upload
+from screening.services.screenings import read_limits
 
 from .choices import Role
 from .models import NO_DOMAIN, REVIEW_THRESHOLD_MAX, REVIEW_THRESHOLD_MIN, Lot, Organisation, Tender
-from .selectors import supplier_lists_visible
+from .selectors import column_mapping_for, supplier_lists_visible
+
+# What an officer may say a column holds, by the names shown in the form's help.
+COLUMN_FIELDS = (
+    BomField.MANUFACTURER, BomField.SUPPLIER, BomField.SUBCONTRACTOR, BomField.COUNTRY, BomField.PART_NUMBER,
+    BomField.MPN, BomField.DESCRIPTION, BomField.QUANTITY, BomField.UNIT, BomField.UNIT_PRICE, BomField.TOTAL_PRICE,
+    BomField.CURRENCY, BomField.DOMAIN, BomField.LINE,
+)
+_COLUMN_EXAMPLE = '"Firma = manufacturer"'
 
 # Columns of the severity table: a line with no domain first, then every network domain.
 SEVERITY_DOMAINS: list[tuple[str, str]] = [(NO_DOMAIN, "No domain"), *NetworkDomain.choices]
@@ -28,6 +41,12 @@ def severity_field_name(rule_code: str, domain: str) -> str:
 
 def rule_default_severity(rule_code: str, domain: str) -> str:
     return RULES[rule_code].default_severity(EngineDomain(domain) if domain else None).value
+
+
+def severity_choices(rule_code: str) -> list[tuple[str, str]]:
+    """The severities a rule may be given: none above its cap (a product category never blocks)."""
+    cap = RULES[rule_code].max_severity.rank
+    return [(value, label) for value, label in Severity.choices if EngineSeverity(value).rank <= cap]
 
 
 class TenderForm(forms.ModelForm):
@@ -71,7 +90,7 @@ class TenderForm(forms.ModelForm):
                 default = rule_default_severity(code, domain)
                 self.fields[severity_field_name(code, domain)] = forms.ChoiceField(
                     label=f"{RULES[code].title or code}, {domain_label}",
-                    choices=[("", f"Default ({Severity(default).label.lower()})"), *Severity.choices],
+                    choices=[("", f"Default ({Severity(default).label.lower()})"), *severity_choices(code)],
                     required=False,
                     initial=overrides.get(code, {}).get(domain, ""),
                 )
@@ -162,6 +181,14 @@ class BidForm(forms.Form):
         required=False,
         help_text="Optional: a sheet with Contractor and Subcontractor columns.",
     )
+    columns = forms.CharField(
+        label="Columns named by hand",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Firma = manufacturer"}),
+        help_text="Only for columns this tool does not recognise: one per line, the header as written = what it "
+        f"holds, e.g. {_COLUMN_EXAMPLE}. It can hold {', '.join(f.value for f in COLUMN_FIELDS)}, or "
+        f"{IGNORE_COLUMN} to leave the column out. Remembered for this bidder's next files.",
+    )
 
     def __init__(self, *args, tender: Tender, **kwargs):
         super().__init__(*args, **kwargs)
@@ -197,8 +224,78 @@ class BidForm(forms.Form):
             validate_upload(upload)
         return upload
 
+    def clean_columns(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        errors = []
+        for number, line in enumerate(self.cleaned_data["columns"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            header, sep, name = line.rpartition("=")
+            header, name = " ".join(header.split()), name.strip()
+            if not sep or not header or not name:
+                errors.append(f'Line {number} ("{line.strip()}"): write the header as written = what it holds, '
+                              f"e.g. {_COLUMN_EXAMPLE}.")
+                continue
+            if name.lower() == IGNORE_COLUMN:
+                mapping[header] = IGNORE_COLUMN
+                continue
+            found = field_named(name)
+            if found is None:
+                errors.append(f'Line {number}: "{name}" is not something this tool reads from a column; use one of '
+                              f"{', '.join(f.value for f in COLUMN_FIELDS)} or {IGNORE_COLUMN}.")
+                continue
+            mapping[header] = found.value
+        if errors:
+            raise ValidationError(errors)
+        return mapping
+
+    def clean(self):
+        cleaned = super().clean()
+        boms, bidder = cleaned.get("boms"), cleaned.get("bidder_name")
+        if boms and bidder and "columns" in cleaned:
+            # A BOM whose company columns nobody can recognise would screen nothing: say so now, while the officer
+            # can still name the column, rather than after the upload as a failed screening.
+            remembered = column_mapping_for(organisation=self.tender.organisation, bidder_name=bidder)
+            mapping = {**remembered, **cleaned["columns"]}
+            for upload in boms:
+                problem = _unrecognised_columns(upload, mapping)
+                if problem:
+                    self.add_error("columns", problem)
+        return cleaned
+
+
+def _unrecognised_columns(upload, mapping: dict[str, str]) -> str:
+    """Why no column of the upload could be read as a company, or "" (other problems are the screening's to
+    report, with the file kept)."""
+    try:
+        with BomReader(upload, filename=upload.name, limits=read_limits(), extra_headers=mapping):
+            return ""
+    except NoHeaderError as error:
+        return (
+            f"{upload.name}: no column of manufacturers, suppliers or subcontractors was recognised (found: "
+            f"{error.found}). Name the column that holds the companies here, e.g. {_COLUMN_EXAMPLE}, and choose "
+            "the files again."
+        )
+    except (BomReadError, ValueError):
+        return ""
+    finally:
+        upload.seek(0)
+
 
 class ApiClientForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="The system that will call the API, e.g. 'E-procurement'.")
     role = forms.ChoiceField(choices=Role.choices, initial=Role.OFFICER,
                              help_text="What it may do: officers upload bids, reviewers decide on findings.")
+
+class BulkUploadForm(forms.Form):
+    """Many bids at once: a ZIP of BOM files or a workbook with one sheet per bidder (checked by the service)."""
+
+    file = forms.FileField(
+        label="Archive or workbook",
+        help_text="A .zip of BOM files (with a manifest, or each file named after its bidder), or a workbook "
+        "(.xlsx, .xlsm, .xls, .ods) with one sheet per bidder.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].widget.attrs["accept"] = ".zip,.xlsx,.xlsm,.xls,.ods"

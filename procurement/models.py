@@ -11,9 +11,11 @@ from django.urls import reverse
 
 from screening import conf as screening_conf
 from screening.choices import FileRole, NetworkDomain, Severity
+from screening.engine.bom import header_mapping
+from screening.engine.names import normalise as normalise_company
 from screening.engine.policy import RULES
 
-from .choices import Role, TenderStatus
+from .choices import BulkItemOutcome, BulkUploadStatus, Role, TenderStatus
 
 REVIEW_THRESHOLD_MIN = 0.5
 REVIEW_THRESHOLD_MAX = 0.99
@@ -198,6 +200,47 @@ class BidDocument(models.Model):
         return f"{self.file} ({self.get_role_display()})"
 
 
+def bidder_key(name: str) -> str:
+    """The key a bidder's remembered settings are kept under: "BALTIC MOBILE INTEGRATORS LTD." and "Baltic Mobile
+    Integrators Ltd" are the same bidder."""
+    return (normalise_company(name) or " ".join(name.casefold().split()))[:300]
+
+
+class ColumnMapping(models.Model):
+    """An officer's names for a bidder's BOM columns that the header tables do not know ("Firma" holds the
+    manufacturer), remembered per organisation and bidder and applied to that bidder's next files."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="column_mappings")
+    bidder_key = models.CharField(max_length=300, help_text="The bidder's name, normalised (see bidder_key).")
+    bidder_name = models.CharField(max_length=300, help_text="The bidder's name as last written.")
+    headers = models.JSONField(
+        default=dict, blank=True, help_text='Header as written -> field ("manufacturer", ...) or "ignore".'
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "bidder_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "bidder_key"], name="procurement_columnmapping_unique_bidder"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bidder_name}: " + ", ".join(f"{h} = {f}" for h, f in self.headers.items())
+
+    def clean(self) -> None:
+        if not isinstance(self.headers, dict):
+            raise ValidationError({"headers": "Give the columns as header -> field pairs."})
+        try:
+            header_mapping(self.headers)
+        except ValueError as error:
+            raise ValidationError({"headers": str(error)}) from error
+
+
 class ApiClient(models.Model):
     """An e-procurement system that uses the REST API for one organisation. It acts as its own service account
     (a user with a membership and a role), so it has exactly the web app's permissions; its tokens are the
@@ -235,3 +278,89 @@ class UserPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language or 'browser language'}"
+
+
+class BulkUpload(models.Model):
+    """Many bids in one file: a ZIP of BOM files (with or without a manifest) or a workbook with a sheet per bidder.
+
+    The file is kept as the plugin's UploadedFile; a Celery task splits it and makes each member a bid.
+    """
+
+    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bulk_uploads")
+    file = models.ForeignKey("screening.UploadedFile", on_delete=models.PROTECT, related_name="bulk_uploads")
+    status = models.CharField(max_length=20, choices=BulkUploadStatus.choices, default=BulkUploadStatus.QUEUED)
+    error_message = models.TextField(blank=True)
+    items_total = models.PositiveIntegerField(default=0)
+    items_ok = models.PositiveIntegerField(default=0)
+    items_failed = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.file.original_name} ({self.tender.reference})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("procurement:bulk_upload_detail", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (BulkUploadStatus.DONE, BulkUploadStatus.FAILED)
+
+
+class BulkUploadItem(models.Model):
+    """One would-be bid of a bulk upload: an archive member (or manifest row) or a sheet, and what became of it."""
+
+    bulk_upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveIntegerField(help_text="Its place in the upload, which is read the same way each time.")
+    member = models.CharField(max_length=1000, help_text="The file(s) in the archive, or the sheet of the workbook.")
+    bidder_name = models.CharField(max_length=300, blank=True)
+    outcome = models.CharField(max_length=20, choices=BulkItemOutcome.choices, default=BulkItemOutcome.PENDING)
+    error_message = models.TextField(blank=True)
+    bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.SET_NULL, related_name="bulk_items")
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["bulk_upload", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["bulk_upload", "position"], name="procurement_bulkuploaditem_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} ({self.get_outcome_display()})"
+
+
+class Notification(models.Model):
+    """A message to one person about a bid of their organisation, shown in the site header until read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="notifications")
+    bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
+    screening = models.ForeignKey(
+        "screening.Screening", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"])]
+        constraints = [
+            # One notice per person per re-screen, however often the "finished" signal arrives.
+            models.UniqueConstraint(fields=["user", "screening"], name="procurement_notification_once_per_screening"),
+        ]
+
+    def __str__(self) -> str:
+        return f"To {self.user}: {self.message[:80]}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -14,18 +14,43 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import transaction
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
-from screening.choices import FileRole, ListKind
-from screening.models import Screening, SupplierList
+from screening.choices import FileRole, ListKind, ScreeningStatus, ScreeningTrigger
+from screening.models import ListImportImpact, ListVersion, Screening, SupplierList
+from screening.services.impact import import_impact_claim, import_impact_finish, screenings_affected_by
 from screening.services.screenings import screening_rescreen, screening_start, uploaded_file_create
 
 from .access import organisation_scope
 from .choices import AuditAction, TenderStatus
-from .models import ApiClient, Bid, BidDocument, Lot, Membership, Organisation, Tender, default_review_threshold
-from .selectors import bid_latest_screening, bid_policy, supplier_lists_visible, tender_list_versions
+from .models import (
+    ApiClient,
+    Bid,
+    BidDocument,
+    ColumnMapping,
+    Lot,
+    Membership,
+    Notification,
+    Organisation,
+    Tender,
+    bidder_key,
+    default_review_threshold,
+)
+from .selectors import (
+    bid_latest_screening,
+    bid_policy,
+    bids_with_latest_screening,
+    open_tenders,
+    open_tenders_using_list,
+    supplier_lists_visible,
+    tender_list_versions,
+    tender_officers,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +238,9 @@ class ScreeningNotStarted(ValidationError):
     """A bid's screening could not start; the bid and its files are kept."""
 
 
-def _bid_screening_start(*, bid: Bid, user, previous: Screening | None = None) -> Screening:
+def _bid_screening_start(
+    *, bid: Bid, user, previous: Screening | None = None, trigger: str = ScreeningTrigger.MANUAL, reason: str = ""
+) -> Screening:
     tender = bid.tender
     versions = tender_list_versions(tender=tender)
     if not versions:
@@ -232,6 +259,8 @@ def _bid_screening_start(*, bid: Bid, user, previous: Screening | None = None) -
         scope=organisation_scope(tender.organisation_id),
         user=user,
         previous=previous,
+        trigger=trigger,
+        reason=reason,
     )
 
 
@@ -241,6 +270,44 @@ def _screening_details(screening: Screening) -> dict:
         "list_versions": [str(version) for version in screening.list_versions.select_related("supplier_list")],
         "policy": screening.policy,
     }
+
+
+@transaction.atomic
+def column_mapping_remember(
+    *, tender: Tender, bidder_name: str, headers: Mapping[str, str], user, subject=None
+) -> ColumnMapping | None:
+    """Remember an officer's names for a bidder's BOM columns (header -> field, or "ignore"), for this and the
+    bidder's next files in the tender's organisation. A header named again takes its new field; others stay."""
+    if not headers:
+        return None
+    organisation = tender.organisation
+    mapping = ColumnMapping.objects.select_for_update().filter(
+        organisation=organisation, bidder_key=bidder_key(bidder_name)
+    ).first() or ColumnMapping(organisation=organisation, bidder_key=bidder_key(bidder_name))
+    before = dict(mapping.headers or {})
+    merged = {header: name for header, name in before.items() if header.casefold() not in
+              {h.casefold() for h in headers}}
+    merged.update(headers)
+    mapping.headers = merged
+    mapping.bidder_name = bidder_name
+    mapping.updated_by = user
+    try:
+        mapping.full_clean()
+    except ValidationError as error:
+        raise ValidationError({"columns": error.message_dict.get("headers", error.messages)}) from error
+    if merged == before and mapping.pk:
+        return mapping
+    mapping.save()
+    _audit(
+        tender=tender,
+        user=user,
+        action=AuditAction.COLUMNS_NAMED,
+        summary=f"BOM columns of {bidder_name} named by hand: "
+        + ", ".join(f"{header} = {name}" for header, name in headers.items()),
+        subject=subject or tender,
+        details={"bidder_name": bidder_name, "before": before, "after": merged},
+    )
+    return mapping
 
 
 @transaction.atomic
@@ -254,11 +321,13 @@ def bid_create(
     lots: Iterable[Lot] = (),
     boms: Sequence[File],
     declaration: File | None = None,
+    column_mapping: Mapping[str, str] | None = None,
 ) -> Bid:
     """Store the bid and its files (with their SHA-256), then start its screening once the transaction commits.
 
     The files are kept whatever happens to the screening: if it cannot even start, the bid is saved without one
-    and the reason goes into the audit log; the officer can re-screen later.
+    and the reason goes into the audit log; the officer can re-screen later. `column_mapping` (header as written
+    -> field) is remembered for the bidder and applies to this bid's files and the bidder's next ones.
     """
     if not boms:
         raise ValidationError({"boms": "Choose at least one bill of materials."})
@@ -284,6 +353,9 @@ def bid_create(
         stored = uploaded_file_create(content=content, name=content.name, role=role, user=user)
         documents.append(BidDocument(bid=bid, file=stored, role=role))
     BidDocument.objects.bulk_create(documents)
+    column_mapping_remember(
+        tender=tender, bidder_name=bidder_name, headers=column_mapping or {}, user=user, subject=bid
+    )
 
     _audit(
         tender=tender,
@@ -331,12 +403,13 @@ def _policy_key(policy: dict) -> dict:
 
 
 @transaction.atomic
-def bid_rescreen(*, bid: Bid, user) -> Screening:
+def bid_rescreen(*, bid: Bid, user, trigger: str = ScreeningTrigger.MANUAL, reason: str = "") -> Screening:
     """Screen the bid's files again against the current list versions; earlier screenings and decisions stay.
 
     While the tender's policy and choice of lists are what the latest screening used, this is the plugin's
     `screening_rescreen` (the same lists' newest versions, the same policy). Once the tender's policy or lists
     have changed, a fresh screening under the tender's current policy and lists follows the latest one instead.
+    `user` None is the system; `trigger` and `reason` say why (recorded on the new screening).
     """
     previous = bid_latest_screening(bid)
     if previous is not None and not previous.is_finished:
@@ -353,19 +426,22 @@ def bid_rescreen(*, bid: Bid, user) -> Screening:
         details["policy_changed"] = _policy_key(bid_policy(bid=bid).as_dict()) != _policy_key(previous.policy)
         details["lists_changed"] = lists_now != lists_then
     if previous is not None and not details["policy_changed"] and not details["lists_changed"]:
-        screening = screening_rescreen(screening=previous, user=user)
+        screening = screening_rescreen(screening=previous, user=user, trigger=trigger, reason=reason)
     else:
-        screening = _bid_screening_start(bid=bid, user=user, previous=previous)
+        screening = _bid_screening_start(bid=bid, user=user, previous=previous, trigger=trigger, reason=reason)
     details.update(_screening_details(screening))
     if details.get("policy_changed") or details.get("lists_changed"):
         why = " under the tender's changed policy" if details.get("policy_changed") else " with the tender's new lists"
     else:
         why = " against the current list versions"
+    if reason:
+        details["reason"] = reason
     _audit(
         tender=bid.tender,
         user=user,
         action=AuditAction.BID_RESCREENED,
-        summary=f"Bid from {bid.bidder_name} re-screened{why} (screening #{screening.pk})",
+        summary=f"Bid from {bid.bidder_name} re-screened{why} (screening #{screening.pk})"
+        + (f": {reason}" if reason else ""),
         subject=bid,
         screening=screening,
         details=details,
@@ -380,22 +456,26 @@ class TenderRescreen:
 
 
 @transaction.atomic
-def tender_rescreen(*, tender: Tender, user) -> TenderRescreen:
+def tender_rescreen(
+    *, tender: Tender, user, trigger: str = ScreeningTrigger.MANUAL, reason: str = ""
+) -> TenderRescreen:
     """Re-screen every bid of the tender; a bid whose screening still runs, or cannot start, is skipped."""
     result = TenderRescreen()
     for bid in tender.bids.select_related("tender").order_by("pk"):
         try:
             with transaction.atomic():
-                result.started.append(bid_rescreen(bid=bid, user=user))
+                result.started.append(bid_rescreen(bid=bid, user=user, trigger=trigger, reason=reason))
         except ValidationError as error:
             result.skipped.append((bid, " ".join(error.messages)))
     _audit(
         tender=tender,
         user=user,
         action=AuditAction.TENDER_RESCREENED,
-        summary=f"Tender {tender.reference}: {len(result.started)} bid(s) re-screened, {len(result.skipped)} skipped",
+        summary=f"Tender {tender.reference}: {len(result.started)} bid(s) re-screened, {len(result.skipped)} skipped"
+        + (f" ({reason})" if reason else ""),
         subject=tender,
         details={
+            "trigger": str(trigger),
             "screenings": [screening.pk for screening in result.started],
             "skipped": [{"bid": bid.pk, "bidder_name": bid.bidder_name, "reason": why} for bid, why in result.skipped],
         },
@@ -403,6 +483,166 @@ def tender_rescreen(*, tender: Tender, user) -> TenderRescreen:
     return result
 
 
+# -- keeping open tenders current: list imports, the daily re-screen, and telling the officers
+
+
+def list_import_rescreen(*, version: ListVersion) -> ListImportImpact:
+    """Re-screen the bids of open tenders that the newly imported list version can change, and record how many.
+
+    Each bid's latest screening is checked (screening.services.impact.screenings_affected_by); only the affected
+    ones are re-screened, by the system, with the reason on the new screening. Safe to run twice: the second run
+    finds the version's work recorded and does nothing.
+    """
+    with transaction.atomic():
+        impact, claimed = import_impact_claim(version=version)
+        if not claimed:
+            return impact
+        supplier_list = version.supplier_list
+        before = supplier_list.versions.filter(number__lt=version.number).order_by("-number").first()
+        bids = bids_with_latest_screening(tenders=open_tenders_using_list(supplier_list=supplier_list))
+        checked = {screening.pk: bid for bid, screening in bids
+                   if screening is not None and screening.status == ScreeningStatus.DONE}
+        affected = screenings_affected_by(
+            before=before, after=version, screenings=[s for _bid, s in bids if s is not None and s.pk in checked]
+        )
+        details, rescreened = [], 0
+        for screening, reasons in affected:
+            bid = checked[screening.pk]
+            reason = f"list {supplier_list.name} v{version.number} imported: " + "; ".join(reasons)
+            entry = {"bid": bid.pk, "tender": bid.tender.reference, "screening": screening.pk, "reasons": reasons}
+            try:
+                with transaction.atomic():
+                    new = bid_rescreen(bid=bid, user=None, trigger=ScreeningTrigger.LIST_IMPORT, reason=reason)
+            except ValidationError as error:
+                entry["skipped"] = " ".join(error.messages)
+            else:
+                entry["new_screening"] = new.pk
+                rescreened += 1
+            details.append(entry)
+        return import_impact_finish(
+            impact=impact, checked=len(checked), affected=len(affected), rescreened=rescreened, details=details
+        )
+
+
+DAILY_REASON = "daily re-screen of open tenders against the current list versions"
+
+
+def open_tenders_rescreen() -> list[TenderRescreen]:
+    """Re-screen every bid of every open tender (the daily safety net behind the targeted re-screens)."""
+    results = []
+    for tender in open_tenders().order_by("pk"):
+        results.append(tender_rescreen(tender=tender, user=None, trigger=ScreeningTrigger.SCHEDULED,
+                                       reason=DAILY_REASON))
+    return results
+
+
+def _verdict_label(screening: Screening | None) -> str:
+    if screening is None or not screening.verdict:
+        return "none"
+    return screening.get_verdict_display().lower()
+
+
+def _new_findings(screening: Screening, previous: Screening | None) -> list[str]:
+    """The listed entities of the findings the re-screen has and the screening before it had not."""
+    from screening.selectors import screening_compare
+
+    if previous is None:
+        added = list(screening.findings.select_related("entity__version__supplier_list"))
+    else:
+        added = screening_compare(before=previous, after=screening).added
+    lines = []
+    for finding in added:
+        target = (f"{finding.entity.name} ({finding.entity.version.supplier_list.name} "
+                  f"v{finding.entity.version.number})" if finding.entity_id else "no listed entity")
+        line = f"{finding.get_severity_display()}: '{finding.value}' ({finding.where}) -> {target}"
+        if line not in lines:
+            lines.append(line)
+    return lines
+
+
+@dataclass
+class RescreenNotice:
+    changed: bool
+    before: str
+    after: str
+    subject: str
+    message: str  # the in-app notification
+    body: str  # the email
+
+
+def rescreen_notice(*, screening: Screening) -> RescreenNotice | None:
+    """What to tell a bid's officers about a finished re-screen, or None when there is nothing to tell (the daily
+    re-screen that changed no verdict, a screening that did not finish)."""
+    if screening.status != ScreeningStatus.DONE or screening.trigger == ScreeningTrigger.MANUAL:
+        return None
+    bid = screening.subject
+    if not isinstance(bid, Bid):
+        return None
+    previous = screening.previous
+    before, after = _verdict_label(previous), _verdict_label(screening)
+    changed = before != after
+    if not changed and screening.trigger == ScreeningTrigger.SCHEDULED:
+        return None
+    tender = bid.tender
+    outcome = f"changed verdict {before} → {after}" if changed else f"kept its verdict ({after})"
+    message = f"{tender.reference}: the bid from {bid.bidder_name} {outcome} when re-screened. Why: {screening.reason}"
+    findings = _new_findings(screening, previous)
+    url = settings.SITE_URL.rstrip("/") + bid.get_absolute_url()
+    body = [
+        f"Tender {tender.reference}: {tender.title}",
+        f"Bid from {bid.bidder_name}: {outcome}.",
+        "",
+        f"Why it was re-screened: {screening.reason}",
+        "",
+        f"Screening #{screening.pk}: {screening.critical_count} critical, {screening.high_count} high, "
+        f"{screening.medium_count} medium, {screening.low_count} low findings"
+        + (f" (screening #{previous.pk} before it: {previous.critical_count} critical, {previous.high_count} high, "
+           f"{previous.medium_count} medium, {previous.low_count} low)." if previous else "."),
+    ]
+    if findings:
+        body += ["", "New findings:", *(f"- {line}" for line in findings[:20])]
+        if len(findings) > 20:
+            body.append(f"- and {len(findings) - 20} more")
+    body += ["", f"Open the bid: {url}", "",
+             "Screening is advisory: review the findings and record your decisions on the bid's page."]
+    subject = f"[Tender Screening] {tender.reference}: bid from {bid.bidder_name} {outcome}"
+    return RescreenNotice(changed, before, after, subject[:200], message, "\n".join(body))
+
+
+def rescreen_notify(*, screening_id: int) -> list[Notification]:
+    """Tell the officers and admins of the bid's organisation about a finished re-screen: a notification each
+    (once per person and re-screen, however often this runs) and an email each (sent once, retried until it is)."""
+    screening = Screening.objects.select_related("previous").get(pk=screening_id)
+    notice = rescreen_notice(screening=screening)
+    if notice is None:
+        return []
+    bid = screening.subject
+    created = []
+    for user in tender_officers(tender=bid.tender):
+        try:
+            with transaction.atomic():
+                notification, made = Notification.objects.get_or_create(
+                    user=user, screening=screening,
+                    defaults={"tender": bid.tender, "bid": bid, "message": notice.message},
+                )
+        except IntegrityError:  # the same notice made by a second delivery at the same moment
+            continue
+        if made:
+            created.append(notification)
+    pending = Notification.objects.filter(screening=screening, emailed_at__isnull=True).select_related("user")
+    for notification in pending:
+        if notification.user.email:
+            send_mail(notice.subject, notice.body, None, [notification.user.email])
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return created
+
+
+def notifications_mark_read(*, user, notifications: Iterable[Notification] | None = None) -> int:
+    """Mark the user's notifications read (all unread ones when none are given); returns how many changed."""
+    queryset = Notification.objects.filter(user=user, read_at__isnull=True)
+    if notifications is not None:
+        queryset = queryset.filter(pk__in=[n.pk for n in notifications])
+    return queryset.update(read_at=timezone.now())
 # -- API clients
 
 

@@ -9,6 +9,7 @@ Redis or RabbitMQ and shared object storage, with web servers and workers on sep
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -190,8 +191,15 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE = {
     # Screenings whose task never reached the broker (it was down at upload time) are sent again.
     "screening-requeue-stalled": {"task": "screening.requeue_stalled", "schedule": 60.0},
+    # The safety net behind the re-screens a list import starts: every bid of every open tender, once a day.
+    "procurement-rescreen-open-tenders": {
+        "task": "procurement.rescreen_open_tenders",
+        "schedule": crontab(hour=env.int("RESCREEN_HOUR", default=2), minute=30),
+    },
     # Webhook deliveries whose next try is overdue (message lost, worker died mid-request) are queued again.
     "screening-webhook-requeue-due": {"task": "screening.webhook_requeue_due", "schedule": 60.0},
+    # Likewise bulk uploads of many bids.
+    "bulk-upload-requeue-stalled": {"task": "procurement.bulk_upload_requeue_stalled", "schedule": 60.0},
 }
 
 # The REST API (/api/v1/): bearer tokens of API clients, or the browser's session; one error shape; rate limits
@@ -248,6 +256,15 @@ SPECTACULAR_SETTINGS = {
 }
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+EMAIL_FILE_PATH = env.str("EMAIL_FILE_PATH", default=str(VAR_DIR / "mail"))  # for the filebased backend
+EMAIL_HOST = env.str("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env.str("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env.str("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Tender Screening <screening@localhost>")
+# Where links in emails point: the site's address as its users reach it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,
@@ -270,3 +287,8 @@ OCDS_OCID_PREFIX = env.str("OCDS_OCID_PREFIX", default="ocds-tscr01")
 SCREENING_WEBHOOK_ALLOW_PRIVATE = env.bool("SCREENING_WEBHOOK_ALLOW_PRIVATE", default=DEBUG)
 SCREENING_WEBHOOK_MAX_ATTEMPTS = env.int("SCREENING_WEBHOOK_MAX_ATTEMPTS", default=8)
 SCREENING_WEBHOOK_BACKOFF_SECONDS = env.float("SCREENING_WEBHOOK_BACKOFF_SECONDS", default=30.0)
+# Bulk uploads of many bids (procurement/bulk.py): the archive or workbook itself, and what an archive may hold.
+PROCUREMENT_BULK_MAX_UPLOAD_BYTES = env.int("PROCUREMENT_BULK_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_MEMBERS = env.int("PROCUREMENT_BULK_MAX_MEMBERS", default=500)
+PROCUREMENT_BULK_MAX_UNPACKED_BYTES = env.int("PROCUREMENT_BULK_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024)
+PROCUREMENT_BULK_MAX_COMPRESSION_RATIO = env.int("PROCUREMENT_BULK_MAX_COMPRESSION_RATIO", default=100)

@@ -26,10 +26,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from screening.choices import NetworkDomain
 
 from .access import OrganisationAccess, membership_of
+from .bulk import bulk_upload_create
 from .charts import severity_chart, value_share_chart
 from .choices import Role
 from .filtersets import TenderFilterSet
-from .forms import ApiClientForm, BidForm, TenderForm, lot_formset
+from .forms import ApiClientForm, BidForm, BulkUploadForm, TenderForm, lot_formset
 from .ocds import EXTENSION_DIR, EXTENSION_FILES, tender_release_package
 from .reports import audit_csv, tender_summary_rows, tender_summary_xlsx
 from .selectors import (
@@ -40,11 +41,16 @@ from .selectors import (
     bid_for_user_or_404,
     bid_policy,
     bid_screenings,
+    bulk_upload_for_user_or_404,
+    bulk_upload_items,
+    bulk_upload_progress,
     document_for_user_or_404,
+    notifications_for_user,
     organisation_api_clients,
     organisation_members,
     tender_audit_entries,
     tender_bids,
+    tender_bulk_uploads,
     tender_for_user_or_404,
     tender_list_versions,
     tenders_for_user,
@@ -54,6 +60,7 @@ from .services import (
     api_client_token_create,
     bid_create,
     bid_rescreen,
+    notifications_mark_read,
     tender_create,
     tender_rescreen,
     tender_update,
@@ -175,6 +182,7 @@ def tender_detail(request, pk):
             "audit_entries": tender_audit_entries(tender=tender),
             "audit_available": audit_log_available(),
             "can_screen": ACCESS.can_screen(request.user),
+            "bulk_uploads": tender_bulk_uploads(tender=tender)[:10],
         },
     )
 
@@ -285,6 +293,7 @@ def bid_create_view(request, tender_pk):
                     lots=data["lots"],
                     boms=data["boms"],
                     declaration=data["declaration"],
+                    column_mapping=data["columns"],
                 )
             except ValidationError as error:
                 _form_errors_from(error, form)
@@ -307,7 +316,9 @@ def bid_create_view(request, tender_pk):
 @member_required
 def bid_detail(request, pk):
     bid = bid_for_user_or_404(user=request.user, pk=pk)
-    screenings = list(bid_screenings(bid).prefetch_related("list_versions__supplier_list"))
+    screenings = list(bid_screenings(bid).select_related("created_by").prefetch_related("list_versions__supplier_list"))
+    for screening, older in zip(screenings, [*screenings[1:], None], strict=False):
+        screening.verdict_before = older.verdict if older is not None and older.is_finished else ""
     return render(
         request,
         "procurement/bid_detail.html",
@@ -357,6 +368,56 @@ def document_download(request, pk):
     )
 
 
+# -- many bids at once
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def bulk_upload_create_view(request, tender_pk):
+    tender = tender_for_user_or_404(user=request.user, pk=tender_pk)
+    _require_screen(request)
+    if request.method == "POST":
+        form = BulkUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                bulk_upload = bulk_upload_create(tender=tender, user=request.user, content=form.cleaned_data["file"])
+            except ValidationError as error:
+                _form_errors_from(error, form)
+            else:
+                messages.success(
+                    request,
+                    f"{bulk_upload.file.original_name} stored; its bids are being created and screened.",
+                )
+                return redirect("procurement:bulk_upload_detail", pk=bulk_upload.pk)
+    else:
+        form = BulkUploadForm()
+    return render(request, "procurement/bulk_upload_form.html", {"form": form, "tender": tender})
+
+
+@require_GET
+@member_required
+def bulk_upload_detail(request, pk):
+    bulk_upload = bulk_upload_for_user_or_404(user=request.user, pk=pk)
+    items = bulk_upload_items(bulk_upload=bulk_upload)
+    return render(
+        request,
+        "procurement/bulk_upload_detail.html",
+        {
+            "bulk_upload": bulk_upload,
+            "tender": bulk_upload.tender,
+            "items": items,
+            "progress": bulk_upload_progress(bulk_upload=bulk_upload, items=items),
+        },
+    )
+
+
+@require_GET
+@member_required
+def bulk_upload_progress_view(request, pk):
+    bulk_upload = bulk_upload_for_user_or_404(user=request.user, pk=pk)
+    return JsonResponse(bulk_upload_progress(bulk_upload=bulk_upload), headers={"Cache-Control": "no-store"})
+
+
 # -- people
 
 
@@ -386,6 +447,33 @@ def _members_page(request, *, new_token: str = "", api_form=None, status: int = 
     )
 
 
+NOTIFICATIONS_PER_PAGE = 50
+
+
+@require_GET
+@member_required
+def notifications(request):
+    """The user's own notifications, newest first; unread ones marked."""
+    found = notifications_for_user(user=request.user)
+    page = Paginator(found, NOTIFICATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "procurement/notifications.html", {"page": page})
+
+
+@require_POST
+@member_required
+def notifications_read(request):
+    """Mark one notification (the form's `notification`) or all of the user's unread ones as read."""
+    chosen = request.POST.get("notification")
+    if chosen:
+        if not chosen.isdigit():
+            messages.error(request, "That is not a notification.")
+            return redirect("procurement:notifications")
+        found = list(notifications_for_user(user=request.user).filter(pk=int(chosen)))
+        notifications_mark_read(user=request.user, notifications=found)
+    else:
+        count = notifications_mark_read(user=request.user)
+        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+    return redirect("procurement:notifications")
 def _admin_membership(request):
     membership = membership_of(request.user)
     if membership.role != Role.ADMIN:

@@ -30,7 +30,7 @@ from .models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
-from .services.lists import ListImportError, format_error, supplier_list_import
+from .services.lists import ListImportError, supplier_list_import
 from .services.matching import list_versions_in_force
 from .services.screenings import (
     screening_cancel,
@@ -113,16 +113,18 @@ class SupplierListAdmin(admin.ModelAdmin):
                     publisher=form.cleaned_data["publisher"],
                     note=form.cleaned_data["note"],
                     user=request.user,
+                    list_format=form.cleaned_data["list_format"] or None,
                 )
             except ListImportError as error:
-                rejected = [format_error(e) for e in error.errors]
+                rejected = error.lines()
                 form.add_error(
-                    "file", f"{len(rejected)} row(s) rejected; nothing was imported. Correct them and upload again."
+                    "file", f"{error.count} record(s) rejected; nothing was imported. Correct them and upload again."
                 )
             else:
                 self.message_user(
                     request,
-                    f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations.",
+                    f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations. "
+                    f"{version.import_notes}".strip(),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(

@@ -6,7 +6,7 @@ to the engine as it is.
 
 from django.db import models
 
-from screening.engine import records
+from screening.engine import list_formats, records
 
 
 class ListKind(models.TextChoices):
@@ -18,6 +18,19 @@ class RelationKind(models.TextChoices):
     SUBSIDIARY_OF = records.RelationKind.SUBSIDIARY_OF.value, "Subsidiary of"
     AFFILIATE_OF = records.RelationKind.AFFILIATE_OF.value, "Affiliate of"
     SUBCONTRACTS_TO = records.RelationKind.SUBCONTRACTS_TO.value, "Subcontracts to"
+
+
+class EntityKind(models.TextChoices):
+    COMPANY = records.EntityKind.COMPANY.value, "Company"
+    CATEGORY = records.EntityKind.CATEGORY.value, "Product category"
+
+
+class ListFormat(models.TextChoices):
+    CSV = list_formats.ListFormat.CSV.value, "CSV (the project's columns)"
+    XLSX = list_formats.ListFormat.XLSX.value, "Excel or OpenDocument (the project's columns)"
+    FTM = list_formats.ListFormat.FTM.value, "OpenSanctions / FollowTheMoney entities (JSON lines)"
+    CSL_JSON = list_formats.ListFormat.CSL_JSON.value, "US Consolidated Screening List, JSON"
+    CSL_CSV = list_formats.ListFormat.CSL_CSV.value, "US Consolidated Screening List, CSV"
 
 
 class Severity(models.TextChoices):
@@ -51,6 +64,14 @@ class ScreeningStatus(models.TextChoices):
     DONE = "done", "Done"
     FAILED = "failed", "Failed"
     CANCELLED = "cancelled", "Cancelled"
+
+
+class ScreeningTrigger(models.TextChoices):
+    """What started a screening: a person (an upload or a re-screen), a list import, or the daily re-screen."""
+
+    MANUAL = "manual", "By a person"
+    LIST_IMPORT = "list_import", "List import"
+    SCHEDULED = "scheduled", "Daily re-screen"
 
 
 class ChunkStatus(models.TextChoices):

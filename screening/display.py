@@ -114,6 +114,11 @@ def policy_lines(screening: Screening) -> list[tuple[str, str]]:
     for code, table in policy.severities.items():
         cells = ", ".join(f"{_domain_label(domains, domain)}: {severity}" for domain, severity in table.items())
         lines.append((f"Severity of {rule_title(code)}", cells))
+    if policy.extra_headers:
+        lines.append((
+            "Columns named by hand",
+            ", ".join(f"{header} = {name}" for header, name in policy.extra_headers.items()),
+        ))
     return lines
 
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 
 from . import conf
-from .choices import Decision, ListKind, NetworkDomain
+from .choices import Decision, ListFormat, ListKind, NetworkDomain
 from .models import SupplierList
 
 
@@ -80,16 +80,35 @@ class ScreeningUploadForm(forms.Form):
         return upload
 
 
+# What a list file may be called: the project's CSV/XLSX, FollowTheMoney JSON lines, the CSL's JSON and CSV.
+LIST_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods", ".txt", ".json", ".jsonl", ".ndjson", ".ftm")
+LIST_FILE_HELP = (
+    "CSV or XLSX with the project's columns (name, aliases, country, parent, relation, reason, source; type, "
+    "keywords, product_codes for product categories), OpenSanctions / FollowTheMoney entities (JSON lines), or "
+    "the US Consolidated Screening List (JSON or CSV)."
+)
+
+
+def list_format_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Format",
+        choices=[("", "Detect from the content"), *ListFormat.choices],
+        required=False,
+        help_text="Leave on “Detect” unless the file is read as the wrong format.",
+    )
+
+
 class ListImportForm(forms.Form):
     name = forms.CharField(max_length=200, help_text="A new name creates the list; an existing one adds a version.")
     kind = forms.ChoiceField(choices=ListKind.choices)
     publisher = forms.CharField(max_length=200, required=False)
-    file = forms.FileField(help_text="CSV or XLSX: name, aliases, country, parent, relation, reason, source.")
+    file = forms.FileField(help_text=LIST_FILE_HELP)
+    list_format = list_format_field()
     note = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        validate_upload(upload, extensions=(".csv", ".xlsx", ".xls", ".ods", ".txt"))
+        validate_upload(upload, extensions=LIST_EXTENSIONS)
         return upload
 
 
@@ -153,9 +172,8 @@ class WebListImportForm(forms.Form):
     name = forms.CharField(max_length=200, required=False, label="Name of the new list")
     kind = forms.ChoiceField(choices=ListKind.choices, required=False, label="Kind of the new list")
     publisher = forms.CharField(max_length=200, required=False, label="Publisher")
-    file = forms.FileField(
-        label="List file", help_text="CSV or XLSX: name, aliases, country, parent, relation, reason, source."
-    )
+    file = forms.FileField(label="List file", help_text=LIST_FILE_HELP)
+    list_format = list_format_field()
     note = forms.CharField(required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, lists_queryset, may_create: bool, **kwargs):
@@ -170,7 +188,7 @@ class WebListImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        validate_upload(upload, extensions=(".csv", ".xlsx", ".xls", ".ods", ".txt"))
+        validate_upload(upload, extensions=LIST_EXTENSIONS)
         return upload
 
     def clean(self):

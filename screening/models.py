@@ -15,11 +15,14 @@ from .choices import (
     ChunkStatus,
     Decision,
     DeliveryStatus,
+    EntityKind,
     FileRole,
+    ListFormat,
     ListKind,
     NetworkDomain,
     RelationKind,
     ScreeningStatus,
+    ScreeningTrigger,
     Severity,
     Verdict,
 )
@@ -59,6 +62,9 @@ class ListVersion(models.Model):
     supplier_list = models.ForeignKey(SupplierList, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField()
     source_filename = models.CharField(max_length=255, blank=True)
+    source_format = models.CharField(
+        max_length=20, choices=ListFormat.choices, blank=True, help_text="The format the file was read as."
+    )
     sha256 = models.CharField(max_length=64, blank=True)
     entity_count = models.PositiveIntegerField(default=0)
     relation_count = models.PositiveIntegerField(default=0)
@@ -88,17 +94,26 @@ class ListVersion(models.Model):
 
 
 class Entity(models.Model):
-    """A company (or group) on one version of a list."""
+    """A company (or group) on one version of a list, or a product category with no named vendor."""
 
     version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entities")
     name = models.CharField(max_length=500)
+    kind = models.CharField(max_length=10, choices=EntityKind.choices, default=EntityKind.COMPANY)
+    keywords = models.JSONField(
+        default=list, blank=True, help_text="A category's words and phrases, matched in a BOM line's description."
+    )
+    product_codes = models.JSONField(
+        default=list, blank=True, help_text="A category's product codes (HS code prefixes, model numbers)."
+    )
     aliases = models.JSONField(default=list, blank=True)
     country = models.CharField(max_length=2, blank=True)
     registration_number = models.CharField(max_length=100, blank=True)
     lei = models.CharField("LEI", max_length=20, blank=True)
     reason = models.TextField(blank=True)
     source = models.TextField(blank=True, help_text="Where the listing comes from: a citation or URL.")
-    source_row = models.PositiveIntegerField(null=True, blank=True, help_text="Row of the imported file.")
+    source_row = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Row, line or record number in the imported file."
+    )
 
     class Meta:
         ordering = ["name"]
@@ -207,6 +222,12 @@ class Screening(models.Model):
         related_name="rescreens",
         help_text="The screening this one repeats against newer list versions.",
     )
+    trigger = models.CharField(max_length=20, choices=ScreeningTrigger.choices, default=ScreeningTrigger.MANUAL)
+    reason = models.TextField(blank=True, help_text="Why the screening was started, when not by a person's choice.")
+    # The companies the screening's files and chain name, normalised (engine.names.normalise) -> as first written:
+    # {"bom": {...}, "chain": {...}}. Recorded once it is done (services.impact), so that a list import can find
+    # the screenings it may change without reading their rows again; null until then.
+    party_names = models.JSONField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     prepared_at = models.DateTimeField(null=True, blank=True)
@@ -248,6 +269,28 @@ class Screening(models.Model):
     def untrusted_share(self) -> float:
         """The share of the BOM's value on lines with an untrusted party (and no restricted vendor), 0..1."""
         return float(self.untrusted_value / self.bom_value_total) if self.bom_value_total else 0.0
+
+
+class ListImportImpact(models.Model):
+    """What one imported list version did to the screenings in use: how many were checked and re-screened."""
+
+    version = models.OneToOneField(ListVersion, on_delete=models.CASCADE, related_name="impact")
+    screenings_checked = models.PositiveIntegerField(default=0)
+    screenings_affected = models.PositiveIntegerField(default=0)
+    screenings_rescreened = models.PositiveIntegerField(default=0)
+    details = models.JSONField(
+        default=list, blank=True, help_text="Per affected screening: its id, the new screening's id and why."
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.version}: {self.screenings_rescreened} of {self.screenings_checked} screenings re-screened"
+        )
 
 
 class ScreeningChunk(models.Model):

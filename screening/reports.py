@@ -15,6 +15,7 @@ from django.utils import timezone
 from screening.choices import FileRole, Severity
 from screening.display import decision_note, policy_lines, rule_title
 from screening.engine.bom import BomReader
+from screening.engine.policy import PolicyConfig
 from screening.engine.records import BomReadError
 from screening.exports import safe_cell
 from screening.models import Finding, Screening
@@ -174,7 +175,10 @@ def _bom_sheets(book, screening: Screening, findings: list[Finding], names: _She
         sheets: dict[str, tuple] = {}
         try:
             with upload.file.open("rb") as handle, BomReader(
-                handle, filename=upload.original_name, limits=read_limits()
+                handle,
+                filename=upload.original_name,
+                limits=read_limits(),
+                extra_headers=PolicyConfig.from_dict(screening.policy).extra_headers,
             ) as reader:
                 for bom_row in reader.rows():
                     target = sheets.get(bom_row.sheet)

@@ -300,34 +300,67 @@ class EntityChange:
     changes: list[tuple[str, str, str]]  # (what, before, after)
 
 
+@dataclass(frozen=True)
+class RelationDiff:
+    """A relation between two entities, by name: `child` is `kind` `parent`. For a changed relation, the only
+    thing that can change is the divested flag: `divested_before` holds the earlier one."""
+
+    child: str
+    kind: str
+    parent: str
+    divested: bool
+    divested_before: bool | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return RelationKind(self.kind).label.lower()
+
+
 @dataclass
 class VersionComparison:
+    """What changed from one version of a list to another (entities matched by name), as plain data."""
+
     before: ListVersion
     after: ListVersion
     added: list[Entity] = field(default_factory=list)
     removed: list[Entity] = field(default_factory=list)
     changed: list[EntityChange] = field(default_factory=list)
-    relations_added: list[tuple[str, str, str, bool]] = field(default_factory=list)  # child, kind, parent, divested
-    relations_removed: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    relations_added: list[RelationDiff] = field(default_factory=list)
+    relations_removed: list[RelationDiff] = field(default_factory=list)
+    relations_changed: list[RelationDiff] = field(default_factory=list)  # the divested flag, before and after
+
+    @property
+    def relation_count(self) -> int:
+        return len(self.relations_added) + len(self.relations_removed) + len(self.relations_changed)
 
 
-def _relations_by_child(version: ListVersion) -> dict[str, set[tuple[str, str, str, bool]]]:
-    found: dict[str, set] = {}
-    for child, kind, parent, divested in version.relations.values_list("child__name", "kind", "parent__name",
-                                                                        "divested"):
-        found.setdefault(child, set()).add((child, kind, parent, divested))
+def _relations_by_child(version: ListVersion) -> dict[str, dict[tuple[str, str, str], bool]]:
+    """{child name: {(child, kind, parent): divested}}"""
+    found: dict[str, dict] = {}
+    rows = version.relations.values_list("child__name", "kind", "parent__name", "divested")
+    for child, kind, parent, divested in rows:
+        found.setdefault(child, {})[(child, kind, parent)] = divested
     return found
 
 
-def _relation_text(relations: set) -> str:
+def _relation_text(relations: dict) -> str:
     return "; ".join(
-        f"{RelationKind(kind).label.lower()} {parent}{' (divested)' if divested else ''}"
-        for _child, kind, parent, divested in sorted(relations)
+        f"{RelationKind(kind).label.lower()} {parent}{' (divested)' if relations[(child, kind, parent)] else ''}"
+        for child, kind, parent in sorted(relations)
     )
 
 
+_COMPARED_ATTRIBUTES = (
+    ("country", "country"), ("registration_number", "registration number"), ("lei", "LEI"), ("reason", "reason"),
+    ("source", "source"),
+)
+
+
 def version_compare(*, before: ListVersion, after: ListVersion) -> VersionComparison:
-    """Added, removed and changed entities and relations between two versions, matched by entity name."""
+    """Added, removed and changed entities and relations between any two versions of one list, matched by entity
+    name (the older version is always `before`). Raises ValueError for versions of two lists."""
+    if before.supplier_list_id != after.supplier_list_id:
+        raise ValueError("Only two versions of the same list can be compared.")
     if before.number > after.number:
         before, after = after, before
     old = {e.name: e for e in before.entities.all()}
@@ -342,20 +375,27 @@ def version_compare(*, before: ListVersion, after: ListVersion) -> VersionCompar
     for name in sorted(old.keys() & new.keys()):
         a, b = old[name], new[name]
         changes = []
-        if list(a.aliases or []) != list(b.aliases or []):
+        if sorted(a.aliases or []) != sorted(b.aliases or []):
             changes.append(("aliases", " | ".join(a.aliases or []), " | ".join(b.aliases or [])))
-        for attribute in ("country", "reason", "source"):
+        for attribute, label in _COMPARED_ATTRIBUTES:
             if getattr(a, attribute) != getattr(b, attribute):
-                changes.append((attribute, getattr(a, attribute), getattr(b, attribute)))
-        parents_a, parents_b = old_relations.get(name, set()), new_relations.get(name, set())
+                changes.append((label, getattr(a, attribute), getattr(b, attribute)))
+        parents_a, parents_b = old_relations.get(name, {}), new_relations.get(name, {})
         if parents_a != parents_b:
             changes.append(("parents", _relation_text(parents_a), _relation_text(parents_b)))
         if changes:
             comparison.changed.append(EntityChange(name=name, before=a, after=b, changes=changes))
-    all_old = set().union(*old_relations.values()) if old_relations else set()
-    all_new = set().union(*new_relations.values()) if new_relations else set()
-    comparison.relations_added = sorted(all_new - all_old)
-    comparison.relations_removed = sorted(all_old - all_new)
+    all_old = {key: divested for relations in old_relations.values() for key, divested in relations.items()}
+    all_new = {key: divested for relations in new_relations.values() for key, divested in relations.items()}
+    comparison.relations_added = [RelationDiff(*key, all_new[key]) for key in sorted(all_new.keys() - all_old.keys())]
+    comparison.relations_removed = [
+        RelationDiff(*key, all_old[key]) for key in sorted(all_old.keys() - all_new.keys())
+    ]
+    comparison.relations_changed = [
+        RelationDiff(*key, all_new[key], divested_before=all_old[key])
+        for key in sorted(all_old.keys() & all_new.keys())
+        if all_old[key] != all_new[key]
+    ]
     return comparison
 
 

@@ -17,7 +17,7 @@ from django.db import OperationalError, transaction
 
 from screening.choices import ScreeningStatus
 from screening.models import Screening
-from screening.services import reviews, screenings, values, webhooks
+from screening.services import impact, reviews, screenings, values, webhooks
 from screening.signals import screening_finished, send_on_commit
 
 logger = logging.getLogger(__name__)
@@ -94,6 +94,8 @@ def after_finalize(*, screening_id: int) -> None:
     reviews.screening_apply_exceptions(screening_id=screening_id)
     screening = Screening.objects.get(pk=screening_id)
     if screening.status == ScreeningStatus.DONE:
+        if screening.party_names is None:  # what a later list import matches against (services.impact)
+            impact.screening_party_names_record(screening_id=screening_id)
         send_on_commit(screening_finished, Screening, screening=screening)
 
 

@@ -31,7 +31,7 @@ from screening.exports import safe_cell
 from screening.filtersets import AuditEntryFilterSet, EntityFilterSet, FindingFilterSet, StandingExceptionFilterSet
 from screening.forms import FindingDecisionForm, ReasonForm, WebListImportForm
 from screening.reports import screening_report_xlsx
-from screening.services.lists import ListImportError, format_error, supplier_list_import
+from screening.services.lists import ListImportError, supplier_list_import
 from screening.services.reviews import exception_revoke, finding_decide
 from screening.services.screenings import screening_cancel, screening_rescreen
 
@@ -505,16 +505,18 @@ def list_import(request):
                     note=data["note"],
                     user=request.user,
                     scope=target.scope if target else selectors.user_scope(request.user),
+                    list_format=data["list_format"] or None,
                 )
         except ListImportError as error:
-            rejected = [format_error(e) for e in error.errors]
+            rejected = error.lines()
             form.add_error(
-                "file", f"{len(rejected)} problem(s) found; nothing was imported. Correct them and upload again."
+                "file", f"{error.count} problem(s) found; nothing was imported. Correct them and upload again."
             )
         else:
             messages.success(
                 request,
-                f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations.",
+                f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations. "
+                f"{version.import_notes}".strip(),
             )
             return redirect("screening:list_detail", pk=version.supplier_list_id)
     return render(

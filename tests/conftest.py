@@ -43,6 +43,22 @@ def _clean_cache(django_db_blocker):
         cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_list_caches():
+    """Forget the lists indexed and the matches cached in this process before every test. A rolled-back test frees
+    its list version ids for the next test, and caches keyed by those ids would hand it the previous test's
+    entities. (This also empties the API's rate-limit counters.)"""
+    from django.core.cache import cache
+
+    from screening.services import matching, screenings
+
+    matching.indexed_lists.cache_clear()
+    matching._local.clear()
+    screenings._screeners.clear()
+    cache.clear()
+    yield
+
+
 @pytest.fixture
 def sample_lists(db):
     """The fixtures' restricted and trusted lists, imported through the service."""
@@ -72,9 +88,13 @@ def _database_url() -> str:
 
 
 class WorkerProcess:
-    def __init__(self, process: subprocess.Popen, log: Path):
+    def __init__(self, process: subprocess.Popen, log: Path, mail_dir: Path):
         self.process = process
         self.log = log
+        self.mail_dir = mail_dir  # the emails the worker sends, one file per connection (filebased backend)
+
+    def mails(self) -> str:
+        return "".join(path.read_text(errors="replace") for path in sorted(self.mail_dir.glob("*.log")))
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
@@ -85,12 +105,15 @@ class WorkerProcess:
 
 def start_worker(tmp_dir: Path, *, concurrency: int = 2, extra_env: dict | None = None) -> WorkerProcess:
     log = tmp_dir / f"worker-{time.monotonic_ns()}.log"
+    mail_dir = tmp_dir / f"mail-{time.monotonic_ns()}"
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "DJANGO_SETTINGS_MODULE": "procurement.settings",
         "SCREENING_CHUNK_ROWS": "40",
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(mail_dir),
         # Webhook retries within a test's patience, to a receiver on this machine.
         "SCREENING_WEBHOOK_BACKOFF_SECONDS": "0.3",
         "SCREENING_WEBHOOK_ALLOW_PRIVATE": "true",
@@ -120,7 +143,7 @@ def start_worker(tmp_dir: Path, *, concurrency: int = 2, extra_env: dict | None 
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
-    worker = WorkerProcess(process, log)
+    worker = WorkerProcess(process, log, mail_dir)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if "ready." in worker.output():

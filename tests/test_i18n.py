@@ -19,12 +19,13 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.translation.template import templatize
 
-from procurement.choices import Role
-from procurement.models import UserPreference
+from procurement.choices import BulkItemOutcome, BulkUploadStatus, Role
+from procurement.models import BulkUploadItem, Notification, UserPreference
+from procurement.services import api_client_create
 from screening.models import StandingException
 from screening.services.reviews import finding_decide
 from tests.factories import BidFactory, LotFactory, OrganisationFactory, TenderFactory, UserFactory
-from tests.procurement.conftest import document_for
+from tests.procurement.conftest import bulk_upload_for, document_for
 from tests.procurement.test_permissions import OBJECT_URLS, PLAIN_URLS
 from tests.screening.helpers import upload
 from tests.screening.scenarios import BOMS, private_list, screen, start
@@ -192,7 +193,18 @@ def world(sample_lists):
         "exception": StandingException.objects.get(scope=screening.scope), "versions": (v1, v2),
         "entity": v2.entities.get(name="Skrytý dodavatel"),
     }
-    objects = {"tender": tender, "bid": bid, "document": document, "api_client": None, "api_token": None}
+    bulk_upload = bulk_upload_for(tender, name="nabidky.zip")
+    bulk_upload.status = BulkUploadStatus.DONE
+    bulk_upload.items_total, bulk_upload.items_ok, bulk_upload.items_failed = 2, 1, 1
+    bulk_upload.save()
+    BulkUploadItem.objects.create(bulk_upload=bulk_upload, position=1, member="Baltic.xlsx", bidder_name="Baltic",
+                                  outcome=BulkItemOutcome.OK, bid=bid)
+    BulkUploadItem.objects.create(bulk_upload=bulk_upload, position=2, member="prazdny.xlsx",
+                                  outcome=BulkItemOutcome.ERROR, error_message="—")
+    Notification.objects.create(user=admin, tender=tender, bid=bid, screening=other, message="—")
+    api_client, _key = api_client_create(organisation=organisation, name="ERP", role=Role.OFFICER, user=admin)
+    objects = {"tender": tender, "bid": bid, "document": document, "bulk_upload": bulk_upload,
+               "api_client": api_client, "api_token": api_client.user.api_tokens.get()}
     return {"admin": admin, "objects": objects, "plugin": plugin_world}
 
 

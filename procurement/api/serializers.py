@@ -168,3 +168,51 @@ class _SkippedSerializer(serializers.Serializer):
 class TenderRescreenSerializer(serializers.Serializer):
     started = _StartedSerializer(many=True)
     skipped = _SkippedSerializer(many=True)
+
+
+class BulkUploadItemSerializer(serializers.Serializer):
+    position = serializers.IntegerField()
+    member = serializers.CharField(help_text="The file(s) in the archive, or the sheet of the workbook.")
+    bidder_name = serializers.CharField(allow_blank=True)
+    outcome = serializers.CharField(help_text="pending, ok or error")
+    error_message = serializers.CharField(allow_blank=True, help_text="What was wrong, where, and what to do.")
+    bid = serializers.IntegerField(source="bid_id", allow_null=True)
+    screening = serializers.SerializerMethodField()
+
+    def get_screening(self, item) -> dict | None:
+        screening = getattr(item, "latest_screening", None)
+        if screening is None:
+            return None
+        return {"id": screening.pk, "status": screening.status, "verdict": screening.verdict}
+
+
+class BulkUploadProgressSerializer(serializers.Serializer):
+    status = serializers.CharField()
+    status_display = serializers.CharField()
+    items_total = serializers.IntegerField()
+    items_done = serializers.IntegerField()
+    items_ok = serializers.IntegerField()
+    items_failed = serializers.IntegerField()
+    screenings_total = serializers.IntegerField()
+    screenings_finished = serializers.IntegerField()
+    progress = serializers.FloatField()
+    finished = serializers.BooleanField()
+    error_message = serializers.CharField(allow_blank=True)
+
+
+class BulkUploadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    tender = serializers.IntegerField(source="tender_id")
+    file = serializers.CharField(source="file.original_name")
+    sha256 = serializers.CharField(source="file.sha256")
+    size = serializers.IntegerField(source="file.size")
+    status = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    progress = BulkUploadProgressSerializer(help_text="Combined progress: bids created, then their screenings.")
+    items = BulkUploadItemSerializer(many=True)
+    web_url = serializers.CharField()
+
+
+class BulkUploadCreateSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="A .zip of BOM files (with a manifest, or named after their bidders), "
+                                           "or a workbook (.xlsx, .xlsm, .xls, .ods) with one sheet per bidder.")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from django.core.files.base import ContentFile
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -15,17 +16,24 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from procurement.access import OrganisationAccess, membership_of
+from procurement.bulk import bulk_max_upload_bytes, bulk_upload_create
 from procurement.filtersets import TenderFilterSet
 from procurement.models import Bid, Lot
 from procurement.ocds import tender_release_package
 from procurement.selectors import (
     bid_for_user_or_404,
+    bulk_upload_for_user_or_404,
+    bulk_upload_items,
+    bulk_upload_progress,
     supplier_lists_visible,
+    tender_bulk_uploads,
     tender_for_user_or_404,
     tenders_for_user,
 )
 from procurement.services import bid_create, bid_rescreen, tender_create, tender_rescreen, tender_update
+from screening import conf
 from screening.api.base import ApiViewSet
+from screening.api.errors import PayloadTooLarge
 from screening.api.pagination import Pages
 from screening.api.uploads import check_content_length, check_upload
 from screening.choices import ListKind
@@ -199,6 +207,57 @@ def _json_bid_files(data):
     if data.get("subcontractors"):
         declaration = ContentFile(_jsonl(data["subcontractors"]), name="subcontractors.jsonl")
     return boms, declaration
+
+
+def _bulk_data(bulk_upload) -> dict:
+    items = bulk_upload_items(bulk_upload=bulk_upload)
+    return s.BulkUploadSerializer({
+        "id": bulk_upload.pk, "tender_id": bulk_upload.tender_id, "file": bulk_upload.file,
+        "status": bulk_upload.status, "created_at": bulk_upload.created_at,
+        "progress": bulk_upload_progress(bulk_upload=bulk_upload, items=items), "items": items,
+        "web_url": bulk_upload.get_absolute_url(),
+    }).data
+
+
+class TenderBulkUploadViewSet(mixins.ListModelMixin, ApiViewSet):
+    """Many bids in one upload: a ZIP of BOM files or a workbook with one sheet per bidder. Each becomes its own
+    bid with its own screening; poll the bulk upload for the combined progress and every file's outcome."""
+
+    serializer_class = s.BulkUploadSerializer
+    pagination_class = Pages
+    parser_classes = [MultiPartParser, FormParser]
+
+    def _tender(self):
+        return tender_for_user_or_404(user=self.request.user, pk=self.kwargs["tender_pk"])
+
+    def list(self, request, tender_pk=None):
+        page = self.paginate_queryset(list(tender_bulk_uploads(tender=self._tender())))
+        return self.get_paginated_response([_bulk_data(bulk_upload) for bulk_upload in page])
+
+    @extend_schema(request={"multipart/form-data": s.BulkUploadCreateSerializer},
+                   responses={202: s.BulkUploadSerializer})
+    def create(self, request, tender_pk=None):
+        tender = self._tender()
+        _require_screen(request)
+        check_content_length(request, files=max(1, bulk_max_upload_bytes() // conf.get("MAX_UPLOAD_BYTES") + 1))
+        data = _validated(s.BulkUploadCreateSerializer, request.data)
+        upload = data["file"]
+        if upload.size > bulk_max_upload_bytes():
+            raise PayloadTooLarge(f"{upload.name} is {filesizeformat(upload.size)}; the limit is "
+                                  f"{filesizeformat(bulk_max_upload_bytes())}. Split the bids into several uploads.",
+                                  field="file")
+        bulk_upload = bulk_upload_create(tender=tender, user=request.user, content=upload)
+        return Response(_bulk_data(bulk_upload), status=status.HTTP_202_ACCEPTED,
+                        headers={"Location": reverse("procurement-api:bulk-upload-detail", args=[bulk_upload.pk])})
+
+
+class BulkUploadViewSet(mixins.RetrieveModelMixin, ApiViewSet):
+    serializer_class = s.BulkUploadSerializer
+    queryset = Bid.objects.none()  # for the schema; looked up through the selector
+
+    def retrieve(self, request, pk=None):
+        """The upload's combined progress and a line per file: bidder, outcome, error, bid and its screening."""
+        return Response(_bulk_data(bulk_upload_for_user_or_404(user=request.user, pk=pk)))
 
 
 class BidViewSet(mixins.RetrieveModelMixin, ApiViewSet):

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('procurement', '0003_api_clients'),
+        ('procurement', '0005_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -24,6 +24,7 @@ from .errors import HEADER, ApiError, error
 
 HEADER_NAME = "Idempotency-Key"
 KEEP = timedelta(hours=24)
+ABANDONED = timedelta(minutes=10)  # a first request still "running" after this died with its process
 _REPLAYED_HEADERS = ("Location",)
 
 
@@ -80,7 +81,11 @@ def claim(request) -> IdempotencyRecord | None:
     if key is None:
         return None
     print_ = fingerprint(request)
-    IdempotencyRecord.objects.filter(user=request.user, key=key, created_at__lt=timezone.now() - KEEP).delete()
+    now = timezone.now()
+    IdempotencyRecord.objects.filter(user=request.user, key=key, created_at__lt=now - KEEP).delete()
+    IdempotencyRecord.objects.filter(
+        user=request.user, key=key, status_code__isnull=True, created_at__lt=now - ABANDONED
+    ).delete()
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(

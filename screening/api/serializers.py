@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from screening.api.converters import MAX_ID
 from screening.choices import Decision, ListKind, Severity, WebhookEvent
+from screening.engine.list_formats import ListFormat
 from screening.models import (
     Entity,
     Finding,
@@ -102,7 +103,11 @@ class EntityBriefSerializer(serializers.ModelSerializer):
 
 class ListImportSerializer(serializers.Serializer):
     file = serializers.FileField(help_text="CSV or XLSX with the columns name, aliases, country, parent, relation, "
-                                           "divested, registration_number, lei, reason, source.")
+                                           "divested, registration_number, lei, reason, source (and type, keywords, "
+                                           "product_codes for categories); or a FollowTheMoney JSON lines file; or "
+                                           "the Consolidated Screening List's JSON or CSV.")
+    format = serializers.ChoiceField(choices=[(f.value, f.value) for f in ListFormat], required=False,
+                                     help_text="The file's format; read from its content when not given.")
     name = serializers.CharField(max_length=200, help_text="The list's name; a new name makes a new list.")
     kind = serializers.ChoiceField(choices=ListKind.choices)
     publisher = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
@@ -119,6 +124,7 @@ class VersionDiffRelationSerializer(serializers.Serializer):
     kind = serializers.CharField()
     parent = serializers.CharField()
     divested = serializers.BooleanField()
+    divested_before = serializers.BooleanField(allow_null=True, help_text="For a changed relation: the flag before.")
 
 
 class VersionDiffSerializer(serializers.Serializer):
@@ -129,6 +135,7 @@ class VersionDiffSerializer(serializers.Serializer):
     changed = VersionDiffEntitySerializer(many=True)
     relations_added = VersionDiffRelationSerializer(many=True)
     relations_removed = VersionDiffRelationSerializer(many=True)
+    relations_changed = VersionDiffRelationSerializer(many=True)
 
 
 # -- screenings
@@ -214,6 +221,14 @@ class FindingSerializer(serializers.ModelSerializer):
             "severity", "domain", "entity", "score", "path", "explanation", "cells", "decision",
             "decision_reason", "decided_by", "decided_at", "decided_by_exception", "carried_from",
         ]
+
+
+class FindingPageSerializer(serializers.Serializer):
+    """A page of findings by cursor: follow `next` until it is null."""
+
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FindingSerializer(many=True)
 
 
 class DecisionSerializer(serializers.Serializer):

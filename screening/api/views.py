@@ -15,6 +15,7 @@ from screening import selectors
 from screening.access import access
 from screening.choices import FileRole
 from screening.filtersets import EntityFilterSet, FindingFilterSet
+from screening.forms import LIST_EXTENSIONS
 from screening.models import Entity, SupplierList, WebhookDelivery
 from screening.services import webhooks
 from screening.services.lists import ListImportError, supplier_list_import
@@ -119,7 +120,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         new = screening_rescreen(screening=screening, user=request.user)
         return _created(new, self.get_serializer)
 
-    @extend_schema(responses={200: s.FindingSerializer(many=True)},
+    @extend_schema(responses={200: s.FindingPageSerializer},
                    parameters=[OpenApiParameter("page_size", OpenApiTypes.INT, description="Up to 1000.")])
     @action(detail=True, methods=["get"], filter_backends=[DjangoFilterBackend], filterset_class=FindingFilterSet,
             pagination_class=FindingCursor, serializer_class=s.FindingSerializer)
@@ -139,7 +140,8 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         return self.get_paginated_response(s.ScreeningErrorSerializer(page, many=True).data)
 
     @extend_schema(request=s.BulkDecisionSerializer, responses={200: s.FindingSerializer(many=True)})
-    @action(detail=True, methods=["post"], serializer_class=s.BulkDecisionSerializer, filter_backends=[])
+    @action(detail=True, methods=["post"], serializer_class=s.BulkDecisionSerializer, filter_backends=[],
+            pagination_class=None)
     def decisions(self, request, pk=None):
         """Confirm, dismiss or reopen many findings of this screening at once, with one reason."""
         screening = self.get_object()
@@ -203,6 +205,8 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
 
     serializer_class = s.SupplierListSerializer
     pagination_class = Pages
+    filter_backends = [DjangoFilterBackend]
+    filterset_fields = ["kind", "is_active"]
 
     def get_queryset(self):
         return selectors.lists_for_user(user=self.request.user).order_by("kind", "name")
@@ -226,7 +230,7 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         check_content_length(request)
         data = _validated(s.ListImportSerializer, request)
         upload = data["file"]
-        check_upload(upload, field="file", extensions=(".csv", ".xlsx", ".xlsm", ".ods", ".txt"))
+        check_upload(upload, field="file", extensions=LIST_EXTENSIONS)
         scope = selectors.user_scope(request.user) or ""
         existing = SupplierList.objects.filter(name=data["name"]).first()
         if existing is not None:
@@ -243,14 +247,14 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
                 version = supplier_list_import(
                     fileobj=upload, filename=upload.name, name=data["name"], kind=data["kind"],
                     publisher=data["publisher"], note=data["note"], user=request.user,
-                    scope=existing.scope if existing else scope,
+                    scope=existing.scope if existing else scope, list_format=data.get("format") or None,
                 )
         except ListImportError as problem:
             raise ApiError(400, [
                 error("body", "file", e.message, file=e.location.file, sheet=e.location.sheet, row=e.location.row,
                       column=e.location.column)
                 for e in problem.errors[:1000]
-            ]) from None
+            ] + ([error("body", "file", problem.lines()[-1])] if problem.count > len(problem.errors) else [])) from None
         created = before is None or version.pk != before.pk
         return Response(s.ListVersionSerializer(version).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)
@@ -307,12 +311,13 @@ def _diff_data(comparison) -> dict:
         ],
         "relations_added": [_relation(r) for r in comparison.relations_added],
         "relations_removed": [_relation(r) for r in comparison.relations_removed],
+        "relations_changed": [_relation(r) for r in comparison.relations_changed],
     }
 
 
 def _relation(relation) -> dict:
-    child, kind, parent, divested = relation
-    return {"child": child, "kind": kind, "parent": parent, "divested": divested}
+    return {"child": relation.child, "kind": relation.kind, "parent": relation.parent,
+            "divested": relation.divested, "divested_before": relation.divested_before}
 
 
 def _query_error(field: str, message: str):

@@ -17,7 +17,7 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
@@ -25,9 +25,13 @@ from typing import BinaryIO
 from xml.parsers import expat
 
 import python_calamine
+from anyascii import anyascii
 
+from screening.engine.countries import country_codes
+from screening.engine.data.header_words import HEADER_WORDS
 from screening.engine.jsonbom import CYCLONEDX_SHEET, CycloneDxBook, JsonLinesBook, sniff_json
 from screening.engine.records import (
+    COUNTRY_CODE,
     MAX_PARTY_COLUMNS,
     PARTY_FIELDS,
     BomReadError,
@@ -35,6 +39,7 @@ from screening.engine.records import (
     ChainEdge,
     Field,
     Location,
+    NoHeaderError,
     RowError,
     party_key,
 )
@@ -129,6 +134,12 @@ HEADER_ALIASES: dict[Field, tuple[str, ...]] = {
     ),
     Field.SCOPE: ("Scope", "Scope of Work", "Work Scope", "Subcontracted Scope"),
     Field.SHARE: ("Share", "Share (%)", "Share of Contract", "Subcontracted Share", "Percentage"),
+    Field.PRODUCT_CODE: (
+        "HS Code", "HS", "HS No.", "HTS", "HTS Code", "HTSUS", "HS Tariff Code", "Tariff Code", "Tariff No.",
+        "Customs Tariff Code", "Customs Code", "Commodity Code", "CN Code", "Harmonized Code", "Harmonised Code",
+        "Harmonized System Code", "HSN", "HSN Code", "ECCN", "UNSPSC", "UNSPSC Code", "Product Class",
+        "Product Category", "海关编码", "商品编码", "HS编码",
+    ),
     Field.REGISTRATION: (
         "Registration No.", "Registration Number", "Reg. No.", "Company Registration No.",
         "Company Registration Number", "Company No.", "Company Number", "Business Registration No.",
@@ -140,21 +151,39 @@ _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]|\{[^}]*\}")
 
 
 def normalise_header(text: str) -> str:
-    """The key a header is looked up by: case, width, punctuation and spacing do not matter ("Mfr. P/N")."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    """The key a header is looked up by: case, width, punctuation, spacing and diacritics do not matter
+    ("Mfr. P/N", "Výrobce" = "VYROBCE"), and Cyrillic is transliterated ("Цена" in Bulgarian and Macedonian).
+    """
+    text = unicodedata.normalize("NFKC", text)
     # "#" is how people write "No." ("Part #", "Mfr Part #"); "&" keeps "O&M" apart from "OM".
     text = text.replace("#", " no ").replace("&", " and ")
-    return _NON_WORD.sub("", text)
+    if not text.isascii():
+        text = anyascii(text)
+    return _NON_WORD.sub("", text.casefold())
+
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _all_header_words() -> Iterator[tuple[Field, str]]:
+    for fld, aliases in HEADER_ALIASES.items():
+        for alias in aliases:
+            yield fld, alias
+    for fld, by_language in HEADER_WORDS.items():
+        for language, words in by_language.items():
+            for word in words:
+                yield fld, word
+                if language == "de":  # German typed without umlauts: "Stueckzahl", "Waehrung", "Haendler"
+                    yield fld, word.translate(_UMLAUTS)
 
 
 def _build_alias_index() -> dict[str, Field]:
     index: dict[str, Field] = {}
-    for fld, aliases in HEADER_ALIASES.items():
-        for alias in aliases:
-            key = normalise_header(alias)
-            if index.get(key, fld) is not fld:
-                raise ValueError(f"header alias {alias!r} means both {index[key]} and {fld}")
-            index[key] = fld
+    for fld, alias in _all_header_words():
+        key = normalise_header(alias)
+        if index.get(key, fld) is not fld:
+            raise ValueError(f"header alias {alias!r} means both {index[key]} and {fld}")
+        index[key] = fld
     return index
 
 
@@ -164,6 +193,44 @@ _FIELD_LABEL = {fld: aliases[0] for fld, aliases in HEADER_ALIASES.items()}
 # vertically merged cell there is filled down, since the company applies to every line it spans.
 _COMPANY_FIELDS = frozenset(str(f) for f in (*PARTY_FIELDS, Field.CONTRACTOR))
 _PARTY_KEYS = frozenset(str(f) for f in PARTY_FIELDS)
+
+
+IGNORE_COLUMN = "ignore"  # an officer's mapping may say a column is not to be read at all
+
+
+def header_mapping(extra_headers: Mapping[str, str] | None) -> dict[str, Field | None]:
+    """An officer's own header -> field pairs ("Firma" -> "manufacturer"), keyed as headers are looked up.
+
+    The field is a Field value, or "ignore" for a column that must not be read. Raises ValueError naming the
+    pair that is wrong, with the fields that can be given.
+    """
+    mapping: dict[str, Field | None] = {}
+    for header, name in (extra_headers or {}).items():
+        key = normalise_header(str(header))
+        if not key:
+            raise ValueError(f"the column name {header!r} has no letters or digits; give it as the header reads.")
+        name = str(name).strip().lower()
+        if name == IGNORE_COLUMN:
+            mapping[key] = None
+            continue
+        try:
+            mapping[key] = Field(name)
+        except ValueError:
+            known = ", ".join(f.value for f in Field)
+            raise ValueError(
+                f"column {header!r}: {name!r} is not a field; use one of {known} or {IGNORE_COLUMN}."
+            ) from None
+    return mapping
+
+
+def field_named(text: str) -> Field | None:
+    """The field an officer means by a word: a field's name ("manufacturer", "country_of_origin") or any header
+    the tables know for it ("Manufacturer", "Výrobce", "Hersteller")."""
+    text = str(text).strip()
+    try:
+        return Field(text.lower().replace(" ", "_"))
+    except ValueError:
+        return _field_for_header(text)
 
 
 @lru_cache(maxsize=4096)
@@ -628,11 +695,43 @@ def _legacy_encoding(sample: bytes) -> str:
         return guesses[0] if guesses[0] in _CJK_CODECS else "gb18030"
     long_runs = bool(runs) and sum(len(r) for r in runs) / len(runs) >= 3
     if long_runs or not _decodes(sample, "cp1252"):
-        # Whole words of high bytes: Cyrillic, Greek, ... in their own code page.
-        best = from_bytes(sample[:65536]).best()
-        if best is not None and best.encoding not in ("utf_8", "ascii"):
-            return best.encoding
+        # Whole words of high bytes: Cyrillic, Greek, ... in their own code page. Among the guesses that read
+        # (nearly) as cleanly as the best, the officers' own code pages win: a short Macedonian export in cp1251
+        # is otherwise taken for Greek.
+        matches = [m for m in from_bytes(sample[:65536]) if m.encoding not in ("utf_8", "ascii")]
+        if matches:
+            cleanest = min(m.chaos for m in matches)
+            close = {m.encoding for m in matches if m.chaos <= cleanest + 0.01}
+            preferred = next((enc for enc in _OFFICERS_CODE_PAGES if enc in close), None)
+            return preferred or matches[0].encoding
+    if _decodes(sample, "cp1250") and _central_european(sample.decode("cp1252")):
+        return "cp1250"
     return "cp1252"
+
+
+# The code pages of the officers' countries: cp1251 (Bulgarian, Macedonian), cp1250 (Czech, Albanian).
+_OFFICERS_CODE_PAGES = ("cp1251", "cp1250")
+
+# Letters that cp1250 text (Czech "ř ě ů ň ď", Slovak "ľ", Polish "ą ł ś ż") shows as when read as cp1252, and
+# that Western text seldom has inside a word; and the Western letters that cp1250 would turn into rare ones.
+_CP1250_AS_CP1252 = frozenset("øìùòïØÌÙÒÏ¾¹³¼¿Ÿœ¥ªº")
+_WESTERN_ONLY = frozenset("àåæñãõûêÀÅÆÑÃÕÛÊ")
+
+
+def _central_european(text: str) -> bool:
+    """Whether text that decodes as cp1252 reads better as cp1250: a Czech "Země původu" read as cp1252 is
+    "Zemì pùvodu". Only letters inside words count, so a German "Ø 28 mm" stays cp1252."""
+    odd = western = 0
+    for index, char in enumerate(text):
+        if char in _CP1250_AS_CP1252 or char in _WESTERN_ONLY:
+            before = text[index - 1] if index else " "
+            after = text[index + 1] if index + 1 < len(text) else " "
+            if before.isalpha() or after.isalpha():
+                if char in _WESTERN_ONLY:
+                    western += 1
+                else:
+                    odd += 1
+    return odd >= 2 and odd > 2 * western
 
 
 def _detect_encoding(fileobj: BinaryIO, head: bytes) -> tuple[str, bool]:
@@ -699,7 +798,7 @@ def _iter_text_lines(fileobj: BinaryIO, encoding: str, filename: str) -> Iterato
         yield pending
 
 
-def _pick_delimiter(lines: list[str], limits: ReadLimits) -> str:
+def _pick_delimiter(lines: list[str], limits: ReadLimits, extra: Mapping[str, Field | None]) -> str:
     """The delimiter under which the sample has the best header row, else the most regular one."""
     best: tuple | None = None
     best_delimiter = ","
@@ -714,7 +813,7 @@ def _pick_delimiter(lines: list[str], limits: ReadLimits) -> str:
         modal = max(set(counts), key=counts.count)
         regular = counts.count(modal) if modal > 1 else 0
         scan = _scan_header(
-            ((i, r) for i, r in enumerate(records[: limits.header_search_rows], start=1)), limits
+            ((i, r) for i, r in enumerate(records[: limits.header_search_rows], start=1)), limits, extra
         )
         header_fields = len(scan.header.fields) if scan.header else 0
         score = (header_fields, regular, modal)
@@ -790,12 +889,13 @@ class _HeaderScan:
     too_wide: tuple[int, int] | None = None  # (row, width) when a row in the window is over the limit
 
 
-def _row_fields(cells: list) -> list[tuple[int, Field, str]]:
+def _row_fields(cells: list, extra: Mapping[str, Field | None]) -> list[tuple[int, Field, str]]:
     mapped = []
     for index, cell in enumerate(cells):
         text = _cell_as_text(cell)
         if text:
-            fld = _field_for_header(text)
+            # The officer's own mapping wins over the tables.
+            fld = extra[key] if extra and (key := normalise_header(text)) in extra else _field_for_header(text)
             if fld is not None:
                 mapped.append((index, fld, " ".join(text.split())))
     return mapped
@@ -828,7 +928,9 @@ def _make_header(row: int, mapped: list[tuple[int, Field, str]]) -> _Header:
     return _Header(row, SHEET_CHAIN if is_chain else SHEET_BOM, columns, fields, duplicates)
 
 
-def _scan_header(rows: Iterable[tuple[int, list]], limits: ReadLimits) -> _HeaderScan:
+def _scan_header(
+    rows: Iterable[tuple[int, list]], limits: ReadLimits, extra: Mapping[str, Field | None] | None = None
+) -> _HeaderScan:
     """Finds the header row among the first rows: the first with a company column and one more known column.
 
     A title block above it ("Bill of Materials - Bid 2024/17", "Supplier: ACME") does not qualify: titles
@@ -847,7 +949,7 @@ def _scan_header(rows: Iterable[tuple[int, list]], limits: ReadLimits) -> _Heade
             break
         if len(cells) > limits.max_columns and any(_cell_as_text(c) for c in cells[limits.max_columns :]):
             return _HeaderScan(None, [], None, too_wide=(rownum, len(cells)))
-        mapped = _row_fields(cells)
+        mapped = _row_fields(cells, extra or {})
         keys = {str(fld) for _, fld, _ in mapped}
         has_party = bool(keys & _PARTY_KEYS)
         if has_party and len(keys) >= 2:
@@ -1010,7 +1112,9 @@ class _OpenpyxlBook:
 
 
 class _CsvBook:
-    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits, head: bytes):
+    def __init__(
+        self, fileobj: BinaryIO, filename: str, limits: ReadLimits, head: bytes, extra: Mapping[str, Field | None]
+    ):
         self.filename = filename
         self.limits = limits
         self._fileobj = fileobj
@@ -1026,7 +1130,7 @@ class _CsvBook:
             self.delimiter = first[4]
             self._skip_sep_line = True
         else:
-            self.delimiter = _pick_delimiter(sample_lines, limits)
+            self.delimiter = _pick_delimiter(sample_lines, limits, extra)
         self.sheets = [_SheetHandle("", False)]
 
     def open(self, handle: _SheetHandle) -> _OpenSheet | None:
@@ -1088,9 +1192,17 @@ class _Plan:
 
 
 class _Workbook:
-    def __init__(self, fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None):
+    def __init__(
+        self,
+        fileobj: BinaryIO,
+        *,
+        filename: str,
+        limits: ReadLimits | None,
+        extra_headers: Mapping[str, str] | None = None,
+    ):
         self.filename = filename
         self.limits = limits or ReadLimits()
+        self.extra = header_mapping(extra_headers)
         self.errors: list[RowError] = []
         self._fileobj, size = _seekable_within_limit(fileobj, filename, self.limits)
         kind, head = self._sniff(size)
@@ -1098,7 +1210,7 @@ class _Workbook:
             self._book = _guarded(lambda: _JsonBook(self._fileobj, filename, kind), filename)
             self.plans = _guarded(self._classify_all, filename)
         elif kind == "csv":
-            self._book = _guarded(lambda: _CsvBook(self._fileobj, filename, self.limits, head), filename)
+            self._book = _guarded(lambda: _CsvBook(self._fileobj, filename, self.limits, head, self.extra), filename)
             self.plans = _guarded(self._classify_all, filename)
         else:
             self._open_workbook(kind)
@@ -1174,7 +1286,7 @@ class _Workbook:
                       None, has_data=False)
         if opened is None:
             return empty
-        scan = _scan_header(opened.rows_from(opened.first_row), self.limits)
+        scan = _scan_header(opened.rows_from(opened.first_row), self.limits, self.extra)
         if scan.too_wide is not None:
             raise BomReadError(
                 f"row {scan.too_wide[0]} has {scan.too_wide[1]} columns; the limit is "
@@ -1207,12 +1319,17 @@ class _Workbook:
     def sheets(self) -> list[SheetInfo]:
         return [plan.info for plan in self.plans]
 
-    def no_header_message(self, wanted: str) -> str:
+    @property
+    def found_headers(self) -> str:
+        """What the likeliest header row of each sheet held, for a message when no header was found."""
         found = [f"{p.info.name}: {p.found}" if p.info.name else p.found for p in self.plans if p.found]
+        return "; ".join(found) or "nothing that looks like a header"
+
+    def no_header_message(self, wanted: str) -> str:
         where = "any sheet" if len(self.plans) > 1 or self.plans[0].info.name else "the file"
         return (
             f"no header row with {wanted} in the first {self.limits.header_search_rows} rows of {where}; "
-            f"found: {'; '.join(found) or 'nothing that looks like a header'}. "
+            f"found: {self.found_headers}. "
         )
 
     def read(self, plan: _Plan) -> Iterator[tuple[int, list]]:
@@ -1320,21 +1437,31 @@ def _filled(rows: Iterator[tuple[int, list]], fills: dict) -> Iterator[tuple[int
 class BomReader:
     """Reads one uploaded BOM file. Opening it checks the whole file; rows() then streams the lines."""
 
-    def __init__(self, fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None = None):
+    def __init__(
+        self,
+        fileobj: BinaryIO,
+        *,
+        filename: str,
+        limits: ReadLimits | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+    ):
+        """`extra_headers`: the officer's own header -> field pairs for columns the tables do not know."""
         self.filename = filename
-        self._workbook = _Workbook(fileobj, filename=filename, limits=limits)
+        self._workbook = _Workbook(fileobj, filename=filename, limits=limits, extra_headers=extra_headers)
         self.limits = self._workbook.limits
         self.sheets: list[SheetInfo] = self._workbook.sheets
         self.rows_read = 0
         self._row_errors: list[RowError] = []
         self._chain_errors: list[RowError] = []
         if not any(s.kind in (SHEET_BOM, SHEET_CHAIN) for s in self.sheets):
-            raise BomReadError(
+            self._workbook.close()
+            raise NoHeaderError(
                 self._workbook.no_header_message("a Manufacturer, Supplier or Subcontractor column")
                 + "Head the column of manufacturers Manufacturer (or Mfr, Make, Brand, OEM), that of "
                 "suppliers Supplier (or Vendor, Distributor), that of subcontractors Subcontractor, and "
                 "upload the file again.",
                 location=Location(filename),
+                found=self._workbook.found_headers,
             )
 
     @property
@@ -1372,6 +1499,11 @@ class BomReader:
         filename, sheet = self.filename, plan.info.name
         columns = [(c.index, c.key, c.header, c.is_company) for c in header.columns]
         headers = header.fields  # one dict shared by the sheet's rows: they all have the same headers
+        country_key = str(Field.COUNTRY)
+        row_headers = headers
+        if country_key in headers:
+            # The country of origin as ISO 3166-1 codes beside the cell as written, which stays the evidence.
+            row_headers = {**headers, COUNTRY_CODE: f"{headers[country_key]} (ISO 3166-1)"}
         max_chars = self.limits.max_cell_chars
         max_rows = self.limits.max_rows
         errors = self._row_errors
@@ -1433,7 +1565,9 @@ class BomReader:
                     "the BOM into smaller files and upload each.",
                     location=Location(filename, sheet, rownum),
                 )
-            yield BomRow(filename, sheet, rownum, values, headers)
+            if country_key in values and (codes := country_codes(values[country_key])):
+                values[COUNTRY_CODE] = ",".join(codes)
+            yield BomRow(filename, sheet, rownum, values, row_headers)
 
 
 def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> list[ChainEdge]:
@@ -1490,17 +1624,22 @@ def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> lis
 
 
 def read_declaration(
-    fileobj: BinaryIO, *, filename: str, limits: ReadLimits | None = None
+    fileobj: BinaryIO,
+    *,
+    filename: str,
+    limits: ReadLimits | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> tuple[list[ChainEdge], list[RowError]]:
     """Reads a separate subcontractor declaration (contractor -> subcontractor lines), in any format."""
-    workbook = _Workbook(fileobj, filename=filename, limits=limits)
+    workbook = _Workbook(fileobj, filename=filename, limits=limits, extra_headers=extra_headers)
     try:
         if not any(p.info.kind == SHEET_CHAIN for p in workbook.plans):
-            raise BomReadError(
+            raise NoHeaderError(
                 workbook.no_header_message("both a Contractor and a Subcontractor column")
                 + "Head the columns Contractor (or Main Contractor, Tenderer, Bidder) and Subcontractor, "
                 "and upload the file again.",
                 location=Location(filename),
+                found=workbook.found_headers,
             )
         errors: list[RowError] = []
         edges: list[ChainEdge] = []
@@ -1562,12 +1701,15 @@ def _guarded_iter(rows: Iterator[tuple[int, list]], filename: str, sheet: str) -
 
 __all__ = [
     "HEADER_ALIASES",
+    "IGNORE_COLUMN",
     "SHEET_BOM",
     "SHEET_CHAIN",
     "SHEET_SKIPPED",
     "BomReader",
     "ReadLimits",
     "SheetInfo",
+    "field_named",
+    "header_mapping",
     "normalise_header",
     "iter_table_rows",
     "read_declaration",

@@ -1,5 +1,6 @@
-"""Reads a supplier list file (CSV or XLSX: name, aliases, country, parent, relation, reason, source) into
-entities and relations, checking every row; the caller stores nothing when any row is rejected.
+"""Reads a supplier list file (CSV or XLSX: name, aliases, country, parent, relation, reason, source, and type,
+keywords, product_codes for product categories) into entities and relations, checking every row; the caller
+stores nothing when any row is rejected.
 """
 
 from __future__ import annotations
@@ -8,7 +9,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .records import ListedEntity, ListedRelation, ListKind, Location, RelationKind, RowError
+from .categories import code_key
+from .records import EntityKind, ListedEntity, ListedRelation, ListKind, Location, RelationKind, RowError
 
 COLUMNS = (
     "name",
@@ -21,6 +23,9 @@ COLUMNS = (
     "lei",
     "reason",
     "source",
+    "type",
+    "keywords",
+    "product_codes",
 )
 REQUIRED = ("name",)
 _HEADER_SYNONYMS = {
@@ -35,6 +40,22 @@ _HEADER_SYNONYMS = {
     "relationship": "relation",
     "parent_company": "parent",
     "owner": "parent",
+    "kind": "type",
+    "entity_type": "type",
+    "entry_type": "type",
+    "keyword": "keywords",
+    "product_code": "product_codes",
+    "codes": "product_codes",
+    "hs_codes": "product_codes",
+}
+_KINDS = {
+    "": EntityKind.COMPANY,
+    "company": EntityKind.COMPANY,
+    "entity": EntityKind.COMPANY,
+    "organisation": EntityKind.COMPANY,
+    "organization": EntityKind.COMPANY,
+    "category": EntityKind.CATEGORY,
+    "product_category": EntityKind.CATEGORY,
 }
 _RELATIONS = {
     "subsidiary_of": RelationKind.SUBSIDIARY_OF,
@@ -54,6 +75,8 @@ _COUNTRY = re.compile(r"^[A-Z]{2}$")
 _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 ALIAS_SEPARATOR = "|"
 MAX_NAME_CHARS = 500
+MIN_KEYWORD_CHARS = 2
+MIN_PRODUCT_CODE_CHARS = 2
 
 
 def _header_key(text: str) -> str:
@@ -71,6 +94,20 @@ class ListEntry:
     lei: str = ""
     reason: str = ""
     source: str = ""
+    kind: EntityKind = EntityKind.COMPANY
+    keywords: list[str] = field(default_factory=list)
+    product_codes: list[str] = field(default_factory=list)
+
+    def merge(self, other: ListEntry) -> None:
+        """Take in another record of the same name: its names, codes and whatever this one lacks."""
+        for alias in other.aliases:
+            if alias != self.name and alias not in self.aliases:
+                self.aliases.append(alias)
+        for mine, theirs in ((self.keywords, other.keywords), (self.product_codes, other.product_codes)):
+            mine.extend(value for value in theirs if value not in mine)
+        for key in ("country", "registration_number", "lei", "reason", "source"):
+            if not getattr(self, key) and getattr(other, key):
+                setattr(self, key, getattr(other, key))
 
 
 @dataclass(frozen=True)
@@ -106,6 +143,9 @@ class ParsedList:
                 identifiers=tuple(i for i in (entry.registration_number, entry.lei) if i),
                 reason=entry.reason,
                 source=entry.source,
+                kind=entry.kind,
+                keywords=tuple(entry.keywords),
+                product_codes=tuple(entry.product_codes),
             )
             for entry in self.entries
         }
@@ -195,7 +235,32 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
             if value and not getattr(entry, key):
                 setattr(entry, key, value)
 
+        kind = _KINDS.get(_header_key(cell("type")))
+        if kind is None:
+            error(row_number, "type", f"'{cell('type')}' is not a type of entry; use company or category.")
+            kind = entry.kind
+        elif entry.row != row_number and kind != entry.kind:
+            error(row_number, "type", f"'{name}' is a {entry.kind} on row {entry.row}; a name has one type.")
+        entry.kind = kind
+        keywords = _split_terms(cell("keywords"))
+        codes = _split_terms(cell("product_codes"))
+        if kind == EntityKind.CATEGORY:
+            short = [term for term in keywords if len(term) < MIN_KEYWORD_CHARS]
+            short += [code for code in codes if len(code_key(code)) < MIN_PRODUCT_CODE_CHARS]
+            if short:
+                error(row_number, "keywords" if short[0] in keywords else "product_codes",
+                      f"'{short[0]}' is too short to match on; give words or codes of two characters or more.")
+            entry.keywords.extend(term for term in keywords if term not in entry.keywords)
+            entry.product_codes.extend(code for code in codes if code not in entry.product_codes)
+        elif keywords or codes:
+            error(row_number, "keywords" if keywords else "product_codes",
+                  "keywords and product codes are for product categories: set the row's type to category, "
+                  "or clear them.")
+
         parent, relation, divested = cell("parent"), cell("relation"), cell("divested")
+        if kind == EntityKind.CATEGORY and (parent or relation):
+            error(row_number, "parent", "a product category has no parent or relation; clear them.")
+            continue
         if parent or relation:
             pending_relations.append((name, parent, relation, divested, row_number))
         elif divested.lower() not in _FALSE:
@@ -243,6 +308,20 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
         seen.add((child, parent, kind))
         parsed.relations.append(RelationEntry(child, parent, kind, is_divested, row_number))
 
+    for entry in parsed.entries:
+        if entry.kind == EntityKind.CATEGORY and not entry.keywords and not entry.product_codes:
+            error(entry.row, "keywords", f"the category '{entry.name}' needs keywords or product codes to be matched.")
+
     if not parsed.entries and not parsed.errors:
         error(None, "", "the file has a header row but no entities.")
     return parsed
+
+
+def _split_terms(text: str) -> list[str]:
+    terms: list[str] = []
+    for term in text.split(ALIAS_SEPARATOR):
+        term = " ".join(term.split())
+        if term and term not in terms:
+            terms.append(term)
+    return terms
+

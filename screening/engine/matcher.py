@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from .data.name_tables import WORD_VARIANTS
 from .names import GENERIC_WORDS, LEGAL_WORDS, canonical_word, is_generic, name_tokens, trim_descriptors
-from .records import ListedEntity, Match
+from .records import EntityKind, ListedEntity, Match
 
 __all__ = ["EntityIndex"]
 
@@ -127,7 +127,8 @@ class EntityIndex:
         self._postings: dict[str, int | list[int]] = {}  # distinctive word -> names holding it
         self._generic_typos: dict[str, str] = {}
         for entity in entities:
-            self._add_entity(entity)
+            if entity.kind == EntityKind.COMPANY:  # a product category is matched by engine.categories
+                self._add_entity(entity)
         self._fuzzy_words = self._bucket_words()
 
     @property

@@ -1,4 +1,5 @@
-"""Amounts as BOMs write them ("1,234.50", "1.234,50", "1 234,50", "€ 1.234"), and a line's value.
+"""Amounts as BOMs write them ("1,234.50", "1.234,50", "1 234,50", "1'234.50", "€ 1.234", "12,50 лв."), and a
+line's value.
 
 A single separator followed by exactly three digits is read as a thousands separator ("1.234" and "1,234" are
 1234; "0.125" stays 0.125), as the German export's Qty "1.200" means 1200; anything else is a decimal mark.
@@ -12,8 +13,10 @@ from decimal import Decimal, InvalidOperation
 
 from .records import Field
 
-# Currency words and symbols, and the spaces and apostrophes that group digits ("1 234", "1'234", "1 234").
-_NOISE = re.compile(r"[A-Za-z€$£¥₩₹₽¤\s\u00a0\u2009\u202f'’]+")
+# Currency words (in any script, with their abbreviating dot: "Kč", "лв.", "ден.", "kr", "Lek") and symbols, and
+# the spaces and apostrophes that group digits ("1 234", "1'234", "1 234" with a no-break or thin space).
+_NOISE = re.compile(r"(?:[^\W\d_]+\.?|[€$£¥₩₹₽¤\s\u00a0\u2009\u202f'’])+")
+_MINUS = str.maketrans({"\u2212": "-", "\u2013": "-", "\u2012": "-", "\ufe63": "-", "\uff0d": "-"})
 _SHAPE = re.compile(r"[-+]?\d[\d.,]*|[-+]?[.,]\d+")
 _SCIENTIFIC = re.compile(r"[-+]?\d+(\.\d+)?[eE][-+]?\d+")
 
@@ -25,6 +28,7 @@ def parse_amount(text: str | None) -> Decimal | None:
     text = str(text).strip()
     if not text:
         return None
+    text = text.translate(_MINUS)  # "−1 234,50": Swedish and German exports write a real minus sign
     if _SCIENTIFIC.fullmatch(text):
         return _decimal(text)
     negative = text.startswith("(") and text.endswith(")")

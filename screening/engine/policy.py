@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
+from .categories import CategoryMatch
 from .chains import Hit
 from .records import Finding, ListKind, Location, NetworkDomain, Severity, Verdict
 
@@ -72,31 +73,42 @@ def normalise_domain(text: str) -> NetworkDomain | None:
 
 @dataclass
 class PolicyConfig:
-    """How strict one screening is. Severity overrides: {rule code: {domain value or "": severity}}."""
+    """How strict one screening is. Severity overrides: {rule code: {domain value or "": severity}}.
+
+    `extra_headers` are the officer's own header -> field pairs for the reader ("Firma" -> "manufacturer"): they
+    decide which columns are screened, so they travel with the screening and its re-screens.
+    """
 
     review_threshold: float = 0.88
     default_domain: str = ""  # the tender lot's domain, for lines without one
     enabled_rules: tuple[str, ...] | None = None  # None: every registered rule
     severities: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     trusted_in_force: bool = False
+    extra_headers: Mapping[str, str] = field(default_factory=dict)
 
     def severity(self, rule: Rule, domain: NetworkDomain | None) -> Severity:
         overrides = self.severities.get(rule.code, {})
         key = domain.value if domain else NO_DOMAIN
         if key in overrides:
-            return Severity(overrides[key])
-        if "*" in overrides:
-            return Severity(overrides["*"])
-        return rule.default_severity(domain)
+            severity = Severity(overrides[key])
+        elif "*" in overrides:
+            severity = Severity(overrides["*"])
+        else:
+            severity = rule.default_severity(domain)
+        # A rule may cap its severity (a product category is a review case, never a block).
+        return severity if severity.rank <= rule.max_severity.rank else rule.max_severity
 
     def as_dict(self) -> dict:
-        return {
+        data = {
             "review_threshold": self.review_threshold,
             "default_domain": self.default_domain,
             "enabled_rules": list(self.enabled_rules) if self.enabled_rules is not None else None,
             "severities": {code: dict(table) for code, table in self.severities.items()},
             "trusted_in_force": self.trusted_in_force,
         }
+        if self.extra_headers:  # left out when empty, so policies stored before it existed compare equal
+            data["extra_headers"] = dict(self.extra_headers)
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping | None) -> PolicyConfig:
@@ -108,6 +120,7 @@ class PolicyConfig:
             enabled_rules=tuple(rules) if rules is not None else None,
             severities=data.get("severities") or {},
             trusted_in_force=bool(data.get("trusted_in_force", False)),
+            extra_headers=dict(data.get("extra_headers") or {}),
         )
 
 
@@ -122,6 +135,7 @@ class PartyContext:
     domain: NetworkDomain | None
     hits: list[Hit]
     flagged: bool = False  # an earlier rule already raised a restricted-vendor finding for this party
+    categories: list[CategoryMatch] = field(default_factory=list)  # for line rules: listed categories matched
 
     def restricted_hits(self) -> Iterator[Hit]:
         return (hit for hit in self.hits if hit.entity.list_kind == ListKind.RESTRICTED)
@@ -142,12 +156,18 @@ class PartyContext:
         )
 
 
+PARTY_RULE = "party"  # checks one company out of one cell (PartyContext.hits)
+LINE_RULE = "line"  # checks a BOM line's product cells once (PartyContext.categories)
+
+
 class Rule(ABC):
     """A screening rule. Subclasses set `code`, `title` and `check`, and may change `default_severity`."""
 
     code: str = ""
     title: str = ""
     severity: Severity = Severity.MEDIUM
+    max_severity: Severity = Severity.CRITICAL  # no policy can raise the rule above this
+    subject: str = PARTY_RULE
 
     def default_severity(self, domain: NetworkDomain | None) -> Severity:
         return self.severity
@@ -286,6 +306,42 @@ class UntrustedPartyRule(Rule):
                 f"(score {best.match.score:.2f}); confirm it is the same company."
             )
         yield context.finding(self, config, None, explanation)
+
+
+@register_rule
+class RestrictedCategoryRule(Rule):
+    code = "restricted_category"
+    title = "Product of a restricted category"
+    severity = Severity.MEDIUM
+    max_severity = Severity.MEDIUM  # a category names no vendor: a review case, never a block
+    subject = LINE_RULE
+
+    def check(self, context, config):
+        for found in context.categories:
+            entity = found.entity
+            evidence = {
+                "product code": f'the product code "{found.value}" falls under the listed code "{found.term}"',
+                "keyword": f'the {found.field.replace("_", " ")} "{found.value}" contains "{found.term}"',
+                "part number": f'the {found.field.replace("_", " ")} "{found.value}" is the listed code '
+                f'"{found.term}"',
+            }[found.how]
+            text = f"{entity.name} is a product category on {entity.list_name} (version {entity.list_version})"
+            if entity.reason:
+                text += f": {entity.reason.rstrip('. ')}"
+            yield Finding(
+                location=context.location,
+                field=found.field,
+                value=found.value,
+                party=entity.name,
+                rule=self.code,
+                severity=config.severity(self, context.domain),
+                entity=entity,
+                score=None,
+                path=(entity.name,),
+                explanation=f"{evidence[0].upper()}{evidence[1:]}. {text}. A category names no vendor: check "
+                "where the product is made before deciding.",
+                domain=context.domain.value if context.domain else "",
+            )
 
 
 def active_rules(config: PolicyConfig) -> list[Rule]:

@@ -32,7 +32,16 @@ class Field(StrEnum):
     SCOPE = "scope"  # declaration: what the subcontractor does
     SHARE = "share"  # declaration: share subcontracted
     REGISTRATION = "registration_number"
+    PRODUCT_CODE = "product_code"  # HS / HTS / commodity code of the line's product
 
+
+# Cells in these columns describe the product; a listed product category is matched against them.
+PRODUCT_FIELDS: tuple[Field, ...] = (Field.PRODUCT_CODE, Field.DESCRIPTION, Field.PART_NUMBER, Field.MPN)
+
+
+# Not a column but read from one: the country-of-origin cell as ISO 3166-1 alpha-2 codes ("CN", or "SE,CN" for a
+# cell naming two), set by the reader beside the cell as written when every country in it is recognised.
+COUNTRY_CODE = "country_code"
 
 # Cells in these columns name companies and are screened.
 PARTY_FIELDS: tuple[Field, ...] = (Field.MANUFACTURER, Field.SUPPLIER, Field.SUBCONTRACTOR)
@@ -61,6 +70,13 @@ class RelationKind(StrEnum):
     SUBSIDIARY_OF = "subsidiary_of"
     AFFILIATE_OF = "affiliate_of"
     SUBCONTRACTS_TO = "subcontracts_to"
+
+
+class EntityKind(StrEnum):
+    """What a list entry describes: a company, or a product category with no named vendor."""
+
+    COMPANY = "company"
+    CATEGORY = "category"
 
 
 OWNERSHIP_RELATIONS = frozenset({RelationKind.SUBSIDIARY_OF, RelationKind.AFFILIATE_OF})
@@ -156,6 +172,14 @@ class BomReadError(Exception):
         return RowError(self.location, self.message).as_dict()
 
 
+class NoHeaderError(BomReadError):
+    """No sheet has a header row with a company column; `found` is what the likeliest header row held."""
+
+    def __init__(self, message: str, *, location: Location, found: str = ""):
+        super().__init__(message, location=location)
+        self.found = found
+
+
 @dataclass(slots=True)
 class BomRow:
     """One BOM line: the mapped fields as text, and where each came from."""
@@ -168,6 +192,13 @@ class BomRow:
 
     def get(self, name: Field | str) -> str:
         return self.values.get(str(name), "")
+
+    @property
+    def country_codes(self) -> tuple[str, ...]:
+        """The ISO 3166-1 alpha-2 codes of the line's country of origin; the cell as written is
+        get(Field.COUNTRY)."""
+        codes = self.values.get(COUNTRY_CODE, "")
+        return tuple(codes.split(",")) if codes else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +227,9 @@ class ListedEntity:
     identifiers: tuple[str, ...] = ()
     reason: str = ""
     source: str = ""
+    kind: EntityKind = EntityKind.COMPANY
+    keywords: tuple[str, ...] = ()  # a category's words and phrases, matched in a line's description
+    product_codes: tuple[str, ...] = ()  # a category's product codes (HS code prefixes, model numbers)
 
 
 @dataclass(frozen=True, slots=True)

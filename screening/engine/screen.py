@@ -12,12 +12,14 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Protocol
 
+from .categories import CategoryIndex
 from .chains import ChainGraph, ChainResolver
 from .matcher import EntityIndex
 from .names import split_parties
-from .policy import PartyContext, PolicyConfig, active_rules, evaluate, normalise_domain
+from .policy import LINE_RULE, PartyContext, PolicyConfig, active_rules, evaluate, normalise_domain
 from .records import (
     PARTY_COLUMNS,
+    PRODUCT_FIELDS,
     BomRow,
     ChainEdge,
     Field,
@@ -36,6 +38,7 @@ BATCH_ROWS = 5_000
 MEMO_LIMIT = 100_000
 _PARTY_KEYS: tuple[str, ...] = tuple(key for key, _field in PARTY_COLUMNS)
 _DOMAIN_KEY = str(Field.DOMAIN)
+_PRODUCT_KEYS: tuple[str, ...] = tuple(str(name) for name in PRODUCT_FIELDS)
 
 
 @dataclass
@@ -68,13 +71,20 @@ class Screener:
         declared: Iterable[ChainEdge] = (),
         index: EntityIndex | None = None,
         match_store: MatchStore | None = None,
+        categories: CategoryIndex | None = None,
     ):
         self.lists = lists
         self.config = config
         self.index = index or EntityIndex(lists.entities.values(), review_threshold=config.review_threshold)
         self.graph = ChainGraph(entities=lists.entities, relations=lists.relations, declared=declared)
         self.resolver = ChainResolver(self.graph, self._matches_for)
-        self.rules = active_rules(config)
+        rules = active_rules(config)
+        self.rules = [rule for rule in rules if rule.subject != LINE_RULE]
+        self.line_rules = [rule for rule in rules if rule.subject == LINE_RULE]
+        self.categories = categories if categories is not None else CategoryIndex(lists.entities.values())
+        # Category rules cost nothing when no list in force holds a category.
+        self._screen_lines = bool(self.categories) and bool(self.line_rules)
+        self._lines: dict[tuple, list[Finding]] = {}  # product cells + domain -> findings of a line
         self.match_store = match_store
         self._matches: dict[str, list[Match]] = {}
         self._verdicts: dict[tuple[str, str, NetworkDomain | None], list[Finding]] = {}
@@ -88,7 +98,7 @@ class Screener:
         """Entries held in the screener's memos; a caller keeping a screener for later may check it."""
         return len(self._matches) + len(self._verdicts) + len(self._parties) + len(self._cells) + len(
             self.resolver._memo
-        )
+        ) + len(self._lines)
 
     # -- matching, once per distinct name
 
@@ -136,6 +146,23 @@ class Screener:
                 location = Location(row.file, row.sheet, row.row, row.headers.get(key, name))
                 for template in templates:
                     yield dataclasses.replace(template, location=location, value=cell)
+        if self._screen_lines:
+            for template in self._line_findings(values, domain):
+                column = row.headers.get(template.field, template.field)
+                yield dataclasses.replace(template, location=Location(row.file, row.sheet, row.row, column))
+
+    def _line_findings(self, values: dict[str, str], domain: NetworkDomain | None) -> list[Finding]:
+        key = (*map(values.get, _PRODUCT_KEYS), domain)
+        templates = self._lines.get(key)
+        if templates is None:
+            if len(self._lines) >= MEMO_LIMIT:
+                self._lines.clear()
+            context = PartyContext(
+                location=Location(""), field="", value="", party="", domain=domain, hits=[],
+                categories=self.categories.match_line(values),
+            )
+            templates = self._lines[key] = evaluate(context, self.config, self.line_rules) if context.categories else []
+        return templates
 
     def _split(self, cell: str) -> list[str]:
         parties = self._parties.get(cell)

@@ -1,66 +1,188 @@
-"""Supplier list imports: every import is checked row by row and becomes a new, immutable list version."""
+"""Supplier list imports: every import is checked record by record and becomes a new, immutable list version.
+
+The file is read as a stream (screening.engine.list_formats) and its entities written in batches inside the
+import's transaction; relations are written once every entity has an id. Any rejected record rolls it all back.
+"""
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass, field
 from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Max
 
 from screening.choices import AuditAction
-from screening.engine.bom import iter_table_rows
-from screening.engine.lists import ParsedList, parse_list_rows
-from screening.engine.records import BomReadError, ListKind, Location, RowError
+from screening.engine.list_formats import (
+    ListFormat,
+    ListStream,
+    no_entities_message,
+    open_list,
+    read_list,
+    resolve_relations,
+)
+from screening.engine.lists import ListEntry, ParsedList
+from screening.engine.records import ListKind, Location, RowError
 from screening.models import Entity, ListVersion, Relation, SupplierList
 from screening.signals import list_version_imported, send_on_commit
 
 from .audit import actor_name, audit_record
 
+BATCH_SIZE = 2000
+
 
 class ListImportError(Exception):
-    """The file was refused; `errors` names every rejected row. Nothing was stored."""
+    """The file was refused; `errors` names the rejected records (the first MAX_LISTED_ERRORS of `count`).
+    Nothing was stored."""
 
-    def __init__(self, errors: list[RowError]):
+    def __init__(self, errors: list[RowError], *, count: int | None = None, unit: str = "row"):
         self.errors = errors
+        self.count = max(count or 0, len(errors))
+        self.unit = unit
         first = errors[0]
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        super().__init__(f"{_where(first)}: {first.message}{more}")
+        more = f" (and {self.count - 1} more)" if self.count > 1 else ""
+        super().__init__(f"{format_error(first, unit=unit)}{more}")
+
+    def lines(self) -> list[str]:
+        """Every listed problem as a line for the officer, then how many more were not listed."""
+        lines = [format_error(error, unit=self.unit) for error in self.errors]
+        if self.count > len(self.errors):
+            lines.append(f"… and {self.count - len(self.errors):,} more rejected {self.unit}s, not listed here.")
+        return lines
 
 
-def _where(error: RowError) -> str:
+def _where(error: RowError, unit: str = "row") -> str:
     location = error.location
     parts = [location.file]
     if location.sheet:
         parts.append(f"sheet {location.sheet}")
     if location.row:
-        parts.append(f"row {location.row}")
+        parts.append(f"{unit} {location.row}")
     if location.column:
-        parts.append(f"column {location.column}")
+        parts.append(f"{'column' if unit == 'row' else 'field'} {location.column}")
     return ", ".join(parts)
 
 
-def format_error(error: RowError) -> str:
-    return f"{_where(error)}: {error.message}"
+def format_error(error: RowError, *, unit: str = "row") -> str:
+    return f"{_where(error, unit)}: {error.message}"
 
 
-def supplier_list_parse(*, fileobj: BinaryIO, filename: str) -> ParsedList:
-    """Read and check a list file without storing anything."""
-    try:
-        return parse_list_rows(_first_sheet(iter_table_rows(fileobj, filename=filename)), filename=filename)
-    except BomReadError as error:
-        return ParsedList(errors=[RowError(error.location, error.message)])
+def supplier_list_parse(*, fileobj: BinaryIO, filename: str, list_format: str | None = None) -> ParsedList:
+    """Read and check a list file of any format without storing anything (the whole list, in memory)."""
+    parsed, _stream = read_list(fileobj, filename=filename, list_format=list_format)
+    return parsed
 
 
-def _first_sheet(rows):
-    """A list is one table: the first sheet with any content."""
-    first = None
-    for sheet, row, cells in rows:
-        if first is None:
-            first = sheet
-        elif sheet != first:
+def _sha256(fileobj: BinaryIO) -> str:
+    fileobj.seek(0)
+    digest = hashlib.sha256()
+    while block := fileobj.read(1024 * 1024):
+        digest.update(block)
+    fileobj.seek(0)
+    return digest.hexdigest()
+
+
+@dataclass
+class _EntityWriter:
+    """Writes a version's entities in batches. Records of one name become one entity (the database allows one
+    name per version), and every file id maps to its entity's name, then id: strings and ints, not objects."""
+
+    version: ListVersion
+    count: int = 0
+    merged: int = 0
+    writing: bool = True  # off once a record is rejected: the rest is only checked
+    name_of: dict[str, str] = field(default_factory=dict)  # file id -> entity name
+    ids: dict[str, int] = field(default_factory=dict)  # entity name -> database id
+    pending: dict[str, ListEntry] = field(default_factory=dict)
+    late: dict[str, ListEntry] = field(default_factory=dict)  # merged into an entity already written
+
+    def add(self, key: str, entry: ListEntry) -> None:
+        self.name_of[key] = entry.name
+        held = self.pending.get(entry.name)
+        if held is not None:
+            held.merge(entry)
+            self.merged += 1
+        elif entry.name in self.ids:
+            self.late.setdefault(entry.name, ListEntry(name=entry.name, row=entry.row)).merge(entry)
+            self.merged += 1
+        else:
+            self.pending[entry.name] = entry
+            self.count += 1
+            if len(self.pending) >= BATCH_SIZE:
+                self.flush()
+
+    def flush(self) -> None:
+        if not self.pending:
             return
-        yield row, cells
+        if self.writing:
+            created = Entity.objects.bulk_create([self._entity(entry) for entry in self.pending.values()])
+            if any(entity.pk is None for entity in created):  # backends that return no ids from bulk_create
+                created = Entity.objects.filter(version=self.version, name__in=list(self.pending))
+            self.ids.update((entity.name, entity.pk) for entity in created)
+        else:
+            self.ids.update((name, 0) for name in self.pending)
+        self.pending = {}
+
+    def finish(self) -> None:
+        self.flush()
+        if not self.writing:
+            return
+        for entity in Entity.objects.filter(pk__in=[self.ids[name] for name in self.late]):
+            extra = self.late[entity.name]
+            entry = ListEntry(
+                name=entity.name, row=entity.source_row or 0, aliases=list(entity.aliases), country=entity.country,
+                registration_number=entity.registration_number, lei=entity.lei, reason=entity.reason,
+                source=entity.source, keywords=list(entity.keywords), product_codes=list(entity.product_codes),
+            )
+            entry.merge(extra)
+            Entity.objects.filter(pk=entity.pk).update(
+                aliases=entry.aliases, country=entry.country, registration_number=entry.registration_number,
+                lei=entry.lei, reason=entry.reason, source=entry.source, keywords=entry.keywords,
+                product_codes=entry.product_codes,
+            )
+
+    def target(self, key: str) -> int | None:
+        name = self.name_of.get(key)
+        return None if name is None else self.ids[name]
+
+    def _entity(self, entry: ListEntry) -> Entity:
+        return Entity(
+            version=self.version,
+            name=entry.name,
+            kind=entry.kind,
+            aliases=entry.aliases,
+            country=entry.country,
+            registration_number=entry.registration_number,
+            lei=entry.lei,
+            reason=entry.reason,
+            source=entry.source,
+            source_row=entry.row,
+            keywords=entry.keywords,
+            product_codes=entry.product_codes,
+        )
+
+
+def _write_relations(version: ListVersion, stream: ListStream, writer: _EntityWriter) -> int:
+    seen: set[tuple[int, int, str]] = set()
+    batch: list[Relation] = []
+    for child, parent, kind, divested in resolve_relations(stream, writer.target):
+        if (child, parent, kind) in seen:
+            continue
+        seen.add((child, parent, kind))
+        if stream.error_count:
+            continue  # only checking from here on
+        batch.append(Relation(version=version, child_id=child, parent_id=parent, kind=kind, divested=divested))
+        if len(batch) >= BATCH_SIZE:
+            Relation.objects.bulk_create(batch)
+            batch = []
+    if batch and not stream.error_count:
+        Relation.objects.bulk_create(batch)
+    return len(seen)
+
+
+class _Rejected(Exception):
+    """Raised inside the import's transaction to roll it back."""
 
 
 def supplier_list_import(
@@ -74,94 +196,92 @@ def supplier_list_import(
     note: str = "",
     user=None,
     scope: str | None = None,
+    list_format: str | None = None,
 ) -> ListVersion:
     """Import a list file as the next version of the named list (created on first import, in `scope`).
 
+    The format (csv, xlsx, ftm, csl-json, csl-csv) is read from the content unless `list_format` names it.
     With a scope, the named list must be of that scope (a user adds versions only to lists they may manage);
     without one (the command, the admin) the list keeps its own scope, and a new list is public.
 
-    A file with any rejected row imports nothing and raises ListImportError listing every row. Importing the
+    A file with any rejected record imports nothing and raises ListImportError listing them. Importing the
     file the current version came from again returns that version and creates nothing. Each new version is
-    written to the audit log.
+    written to the audit log. The returned version's `import_notes` says what was skipped or merged.
     """
     kind = ListKind(kind)
-    fileobj.seek(0)
-    digest = hashlib.sha256(fileobj.read()).hexdigest()
-    fileobj.seek(0)
-    parsed = supplier_list_parse(fileobj=fileobj, filename=filename)
-    if parsed.errors:
-        raise ListImportError(parsed.errors)
-
-    with transaction.atomic():
-        supplier_list, created = SupplierList.objects.select_for_update().get_or_create(
-            name=name, defaults={"kind": kind, "publisher": publisher, "source_url": source_url, "scope": scope or ""}
-        )
-        if scope is not None and supplier_list.scope != scope:
-            raise ListImportError(
-                [RowError(Location(filename), f"the name '{name}' is taken by another list; choose another name.")]
-            )
-        if supplier_list.kind != kind:
-            raise ListImportError(
-                [RowError(Location(filename), f"the list '{name}' is a {supplier_list.kind} list, not {kind}.")]
-            )
-        current = supplier_list.current_version
-        if current is not None and current.sha256 == digest:
-            return current  # the same file again: no new version
-        number = (supplier_list.versions.aggregate(n=Max("number"))["n"] or 0) + 1
-        version = ListVersion.objects.create(
-            supplier_list=supplier_list,
-            number=number,
-            source_filename=filename[:255],
-            sha256=digest,
-            entity_count=len(parsed.entries),
-            relation_count=len(parsed.relations),
-            note=note,
-            imported_by=user,
-        )
-        entities = Entity.objects.bulk_create(
-            [
-                Entity(
-                    version=version,
-                    name=entry.name,
-                    aliases=entry.aliases,
-                    country=entry.country,
-                    registration_number=entry.registration_number,
-                    lei=entry.lei,
-                    reason=entry.reason,
-                    source=entry.source,
-                    source_row=entry.row,
-                )
-                for entry in parsed.entries
-            ],
-            batch_size=2000,
-        )
-        if any(entity.pk is None for entity in entities):  # backends that return no ids from bulk_create
-            entities = list(version.entities.all())
-        ids = {entity.name: entity.pk for entity in entities}
-        Relation.objects.bulk_create(
-            [
-                Relation(
-                    version=version,
-                    child_id=ids[relation.child],
-                    parent_id=ids[relation.parent],
-                    kind=relation.kind,
-                    divested=relation.divested,
-                )
-                for relation in parsed.relations
-            ],
-            batch_size=2000,
-        )
-        audit_record(
-            scope=supplier_list.scope,
-            actor=user,
-            action=AuditAction.LIST_IMPORTED,
-            summary=f"{actor_name(user)} imported {filename} as version {number} of the "
-            f"{supplier_list.get_kind_display().lower()} list '{name}'"
-            f"{' (new list)' if created else ''}: {version.entity_count} entities, "
-            f"{version.relation_count} relations, SHA-256 {digest}.",
-            subject=supplier_list,
-            details={"list_id": supplier_list.pk, "version_id": version.pk, "number": number, "file": filename,
-                     "sha256": digest, "entities": version.entity_count, "relations": version.relation_count},
-        )
-        send_on_commit(list_version_imported, ListVersion, version=version)
+    digest = _sha256(fileobj)
+    try:
+        stream = open_list(fileobj, filename=filename, list_format=list_format)
+    except ValueError as error:
+        raise ListImportError(
+            [RowError(Location(filename), f"unknown list format '{list_format}'; use one of: "
+                      f"{', '.join(ListFormat)}.")]
+        ) from error
+    try:
+        with transaction.atomic():
+            version, created = _import(stream, digest=digest, filename=filename, name=name, kind=kind,
+                                       publisher=publisher, source_url=source_url, note=note, user=user, scope=scope)
+    except _Rejected:
+        raise ListImportError(stream.errors, count=stream.error_count, unit=stream.unit) from None
     return version
+
+
+def _import(stream: ListStream, *, digest: str, filename: str, name: str, kind: ListKind, publisher: str,
+            source_url: str, note: str, user, scope: str | None) -> tuple[ListVersion, bool]:
+    supplier_list, created = SupplierList.objects.select_for_update().get_or_create(
+        name=name, defaults={"kind": kind, "publisher": publisher, "source_url": source_url, "scope": scope or ""}
+    )
+    if scope is not None and supplier_list.scope != scope:
+        stream.reject(None, "", f"the name '{name}' is taken by another list; choose another name.")
+        raise _Rejected
+    if supplier_list.kind != kind:
+        stream.reject(None, "", f"the list '{name}' is a {supplier_list.kind} list, not {kind}.")
+        raise _Rejected
+    current = supplier_list.current_version
+    if current is not None and current.sha256 == digest:
+        current.import_notes = "the same file as this version: nothing new was imported."
+        return current, False  # the same file again: no new version
+    number = (supplier_list.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = ListVersion.objects.create(
+        supplier_list=supplier_list,
+        number=number,
+        source_filename=filename[:255],
+        source_format=stream.format,
+        sha256=digest,
+        note=note,
+        imported_by=user,
+    )
+    writer = _EntityWriter(version)
+    for record in stream.records():
+        if stream.error_count:
+            writer.writing = False
+        writer.add(record.key, record.entry)
+    if stream.error_count:
+        writer.writing = False
+    writer.finish()
+    relation_count = _write_relations(version, stream, writer)
+    if not writer.count and not stream.error_count:
+        stream.reject(None, "", no_entities_message(stream))
+    if stream.error_count:
+        raise _Rejected
+    # The counts are known only now; the version is still being written in this transaction.
+    ListVersion.objects.filter(pk=version.pk).update(entity_count=writer.count, relation_count=relation_count)
+    version.refresh_from_db()
+    skipped = f" Skipped: {stream.skipped_text()}." if stream.skipped else ""
+    merged = f" {writer.merged:,} records merged into entities of the same name." if writer.merged else ""
+    audit_record(
+        scope=supplier_list.scope,
+        actor=user,
+        action=AuditAction.LIST_IMPORTED,
+        summary=f"{actor_name(user)} imported {filename} ({stream.format}) as version {number} of the "
+        f"{supplier_list.get_kind_display().lower()} list '{name}'"
+        f"{' (new list)' if created else ''}: {version.entity_count} entities, "
+        f"{version.relation_count} relations, SHA-256 {digest}.{skipped}{merged}",
+        subject=supplier_list,
+        details={"list_id": supplier_list.pk, "version_id": version.pk, "number": number, "file": filename,
+                 "format": str(stream.format), "sha256": digest, "entities": version.entity_count,
+                 "relations": version.relation_count, "skipped": dict(stream.skipped), "merged": writer.merged},
+    )
+    send_on_commit(list_version_imported, ListVersion, version=version)
+    version.import_notes = f"{skipped}{merged}".strip()
+    return version, created

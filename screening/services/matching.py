@@ -10,8 +10,9 @@ from functools import lru_cache
 from django.core.cache import cache
 
 from screening import conf
+from screening.engine.categories import CategoryIndex
 from screening.engine.matcher import EntityIndex
-from screening.engine.records import ListedEntity, ListedRelation, ListKind, Match, RelationKind
+from screening.engine.records import EntityKind, ListedEntity, ListedRelation, ListKind, Match, RelationKind
 from screening.engine.screen import ListSet
 from screening.models import Entity, ListVersion, Relation, SupplierList
 
@@ -48,9 +49,12 @@ def list_set_load(*, version_ids: tuple[int, ...]) -> ListSet:
         )
     entities: dict[str, ListedEntity] = {}
     rows = Entity.objects.filter(version_id__in=version_ids).values_list(
-        "pk", "version_id", "name", "aliases", "country", "registration_number", "lei", "reason", "source"
+        "pk", "version_id", "name", "aliases", "country", "registration_number", "lei", "reason", "source",
+        "kind", "keywords", "product_codes",
     )
-    for pk, version_id, name, aliases, country, registration, lei, reason, source in rows.iterator(chunk_size=5000):
+    for (
+        pk, version_id, name, aliases, country, registration, lei, reason, source, entity_kind, keywords, codes
+    ) in rows.iterator(chunk_size=5000):
         list_name, kind, label = labels[version_id]
         entities[str(pk)] = ListedEntity(
             key=str(pk),
@@ -63,6 +67,9 @@ def list_set_load(*, version_ids: tuple[int, ...]) -> ListSet:
             identifiers=tuple(i for i in (registration, lei) if i),
             reason=reason,
             source=source,
+            kind=EntityKind(entity_kind),
+            keywords=tuple(keywords or ()),
+            product_codes=tuple(codes or ()),
         )
     relations = [
         ListedRelation(child=str(child), parent=str(parent), kind=RelationKind(kind), divested=divested)
@@ -84,6 +91,13 @@ def indexed_lists(version_ids: tuple[int, ...], review_threshold: float) -> tupl
     # so an index dropped from this cache is still freed by reference counting).
     gc.freeze()
     return list_set, index
+
+
+@lru_cache(maxsize=4)
+def indexed_categories(version_ids: tuple[int, ...], review_threshold: float) -> CategoryIndex:
+    """The product categories of a set of list versions, indexed once per worker process."""
+    list_set, _index = indexed_lists(version_ids, review_threshold)
+    return CategoryIndex(list_set.entities.values())
 
 
 # Match results this process has seen, per scope (list versions and threshold), in front of Django's cache:

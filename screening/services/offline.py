@@ -76,7 +76,9 @@ def files_screen(
     edges: list[ChainEdge] = []
     for path in declarations:
         with _open(path) as handle:
-            found, problems = read_declaration(handle, filename=path.name, limits=limits)
+            found, problems = read_declaration(
+                handle, filename=path.name, limits=limits, extra_headers=config.extra_headers
+            )
         edges.extend(found)
         result.errors.extend(problems)
 
@@ -84,7 +86,9 @@ def files_screen(
         readers = []
         for path in boms:
             handle = stack.enter_context(_open(path))
-            reader = stack.enter_context(BomReader(handle, filename=path.name, limits=limits))
+            reader = stack.enter_context(
+                BomReader(handle, filename=path.name, limits=limits, extra_headers=config.extra_headers)
+            )
             edges.extend(reader.chain_edges())  # a workbook's chain sheet may follow its BOM sheets
             readers.append(reader)
 

@@ -10,7 +10,7 @@ import hashlib
 import json
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,8 +20,8 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from screening import conf
-from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus
-from screening.engine.bom import BomReader, ReadLimits, read_declaration
+from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus, ScreeningTrigger
+from screening.engine.bom import BomReader, ReadLimits, header_mapping, read_declaration
 from screening.engine.policy import PolicyConfig, verdict
 from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, RowError, Severity
 from screening.engine.screen import Screener
@@ -30,7 +30,7 @@ from screening.models import ListVersion, Screening, ScreeningChunk, ScreeningEr
 from screening.signals import screening_finished, send_on_commit
 
 from .audit import actor_name, audit_record
-from .matching import CachedMatchStore, indexed_lists, list_versions_in_force, versions_key
+from .matching import CachedMatchStore, indexed_categories, indexed_lists, list_versions_in_force, versions_key
 
 logger = logging.getLogger(__name__)
 
@@ -81,8 +81,16 @@ def screening_start(
     scope: str = "",
     user=None,
     previous: Screening | None = None,
+    trigger: str = ScreeningTrigger.MANUAL,
+    reason: str = "",
+    extra_headers: Mapping[str, str] | None = None,
 ) -> Screening:
-    """Create a queued screening of the files against fixed list versions and queue it once committed."""
+    """Create a queued screening of the files against fixed list versions and queue it once committed.
+
+    `trigger` and `reason` say why it was started when no person chose to (a list import, the daily re-screen).
+    `extra_headers` (header as written -> field, "ignore" to leave a column out) join the policy's own and tell
+    the reader what columns its tables do not know; an unknown field raises ValueError.
+    """
     files = list(files)
     if not any(f.role == FileRole.BOM for f in files):
         raise ValueError("A screening needs at least one bill of materials.")
@@ -91,6 +99,9 @@ def screening_start(
     versions = list(list_versions)
     policy = policy or PolicyConfig(review_threshold=conf.get("REVIEW_THRESHOLD"))
     policy.trusted_in_force = any(v.supplier_list.kind == "trusted" for v in versions)
+    if extra_headers:
+        policy.extra_headers = {**policy.extra_headers, **extra_headers}
+    header_mapping(policy.extra_headers)  # refuse a wrong mapping now, not when a worker reads the files
     screening = Screening.objects.create(
         label=label or ", ".join(f.original_name for f in files)[:255],
         policy=policy.as_dict(),
@@ -99,6 +110,8 @@ def screening_start(
         scope=scope,
         created_by=user,
         previous=previous,
+        trigger=ScreeningTrigger(trigger),
+        reason=reason,
     )
     screening.files.set(files)
     screening.list_versions.set(versions)
@@ -112,7 +125,7 @@ def screening_start(
         subject=subject or screening,
         screening=screening,
         details={"files": [f.pk for f in files], "list_versions": [v.pk for v in versions],
-                 "previous": previous.pk if previous else None},
+                 "previous": previous.pk if previous else None, "trigger": str(trigger), "reason": reason},
     )
     transaction.on_commit(lambda: screening_enqueue(screening_id=screening.pk))
     return screening
@@ -144,7 +157,9 @@ def screening_requeue_stalled(*, older_than_seconds: int = 120) -> int:
     return sum(screening_enqueue(screening_id=pk) for pk in stalled)
 
 
-def screening_rescreen(*, screening: Screening, user=None) -> Screening:
+def screening_rescreen(
+    *, screening: Screening, user=None, trigger: str = ScreeningTrigger.MANUAL, reason: str = ""
+) -> Screening:
     """Screen the same files again against the current versions of the same lists; the earlier screening stays
     as it was, with its decisions (those on the same pairs are carried over when the new one is done)."""
     lists = SupplierList.objects.filter(versions__screenings=screening).distinct()
@@ -158,13 +173,15 @@ def screening_rescreen(*, screening: Screening, user=None) -> Screening:
         scope=screening.scope,
         user=user,
         previous=screening,
+        trigger=trigger,
+        reason=reason,
     )
     audit_record(
         scope=screening.scope,
         actor=user,
         action=AuditAction.SCREENING_RESCREENED,
         summary=f"{actor_name(user)} re-screened screening #{screening.pk} as #{rescreen.pk} against the current "
-        "list versions; the earlier screening and its decisions are kept.",
+        "list versions; the earlier screening and its decisions are kept." + (f" Why: {reason}" if reason else ""),
         subject=screening.subject or screening,
         screening=screening,
         details={"new_screening": rescreen.pk},
@@ -303,6 +320,7 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
     screening.findings.all().delete()
 
     limits = read_limits()
+    extra_headers = PolicyConfig.from_dict(screening.policy).extra_headers
     files = list(screening.files.order_by("pk"))
     edges: list[ChainEdge] = []
     errors: list[RowError] = []
@@ -312,7 +330,9 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
             if upload.role != FileRole.DECLARATION:
                 continue
             with upload.file.open("rb") as handle:
-                found, problems = read_declaration(handle, filename=upload.original_name, limits=limits)
+                found, problems = read_declaration(
+                    handle, filename=upload.original_name, limits=limits, extra_headers=extra_headers
+                )
             edges.extend(found)
             errors.extend(problems)
         with transaction.atomic():
@@ -321,7 +341,9 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
                     continue
                 with (
                     upload.file.open("rb") as handle,
-                    BomReader(handle, filename=upload.original_name, limits=limits) as reader,
+                    BomReader(
+                        handle, filename=upload.original_name, limits=limits, extra_headers=extra_headers
+                    ) as reader,
                 ):
                     for row in reader.rows():
                         writer.add(row)
@@ -411,6 +433,7 @@ def screener_for(screening: Screening) -> Screener:
         config=policy,
         declared=[_edge_from_dict(edge) for edge in screening.chain_edges],
         index=index,
+        categories=indexed_categories(version_ids, policy.review_threshold),
         match_store=CachedMatchStore(list_set, version_ids=version_ids, review_threshold=policy.review_threshold),
     )
     _screeners[key] = screener

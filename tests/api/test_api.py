@@ -294,7 +294,7 @@ def test_lists_import_diff_search_and_match(admin_api, officer_api, sample_lists
     diff = admin_api.get(f"/api/v1/versions/{v2['id']}/diff/?against={v1['id']}").json()
     assert diff["added"] == ["Shenzhen Example Radio Co."]
     assert {"child": "Shenzhen Example Radio Co.", "kind": "subsidiary_of", "parent": "ZTE Corporation",
-            "divested": False} in diff["relations_added"]
+            "divested": False, "divested_before": None} in diff["relations_added"]
     assert_error(admin_api.get(f"/api/v1/versions/{v2['id']}/diff/?against=abc"), 400, location="query",
                  field="against")
 
@@ -338,3 +338,37 @@ def test_the_openapi_schema_and_docs_are_served_by_the_app(client):
 
     docs = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in docs and "cdn" not in docs.lower() and "https://" not in docs
+
+
+def test_a_retry_while_the_first_request_runs_is_409_and_an_abandoned_one_runs_again(officer_api):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from screening.models import IdempotencyRecord
+
+    body = {"reference": "R-2", "title": "Transport"}
+    first = officer_api.post("/api/v1/tenders/", body, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+    record = IdempotencyRecord.objects.get(key="key-2")
+    record.status_code = None  # as if the first request were still running
+    record.save()
+    busy = officer_api.post("/api/v1/tenders/", body, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+    assert_error(busy, 409, text="still running")
+    assert busy["Retry-After"] == "2"
+
+    IdempotencyRecord.objects.filter(pk=record.pk).update(created_at=timezone.now() - timedelta(minutes=11))
+    Tender.objects.filter(pk=first.json()["id"]).update(reference="R-2-old")
+    again = officer_api.post("/api/v1/tenders/", body, format="json", HTTP_IDEMPOTENCY_KEY="key-2")
+    assert again.status_code == 201 and again.json()["id"] != first.json()["id"]
+
+
+def test_official_list_formats_import_through_the_api(admin_api):
+    with (FIXTURES / "lists" / "fcc_covered.ftm.jsonl").open("rb") as handle:
+        response = admin_api.post("/api/v1/lists/import/", {"file": handle, "name": "FCC (FtM)", "kind": "restricted"},
+                                  format="multipart")
+    assert response.status_code == 201, response.content
+    assert response.json()["entity_count"] > 0 and response.json()["relation_count"] > 0
+    with (FIXTURES / "lists" / "csl_sample.csv").open("rb") as handle:
+        response = admin_api.post("/api/v1/lists/import/", {"file": handle, "name": "CSL", "kind": "restricted",
+                                                            "format": "csl-csv"}, format="multipart")
+    assert response.status_code == 201, response.content

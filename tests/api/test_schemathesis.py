@@ -26,7 +26,7 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
 
 
 @pytest.fixture
-def api_key(transactional_db, sample_lists, monkeypatch):
+def fuzzed(transactional_db, sample_lists, monkeypatch):
     from tests.factories import OrganisationFactory
 
     monkeypatch.setattr(ClientRateThrottle, "THROTTLE_RATES", {"client": "100000/min", "anonymous": "100000/min"})
@@ -39,14 +39,32 @@ def api_key(transactional_db, sample_lists, monkeypatch):
     with (FIXTURES / "boms" / "direct_hits.xlsx").open("rb") as handle:
         bid = api.post(f"/api/v1/tenders/{tender['id']}/bids/", {"bidder_name": "Fuzz AB", "boms": [handle]},
                        format="multipart").json()
-    screen_bid(bid["id"])
-    return api.key
+    screening = screen_bid(bid["id"])
+    webhook = api.post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/hook"}, format="json").json()
+    version = sample_lists["restricted"]
+    api.ids = {
+        "tenders": tender["id"], "bids": bid["id"], "screenings": screening.pk,
+        "findings": screening.findings.first().pk, "lists": version.supplier_list_id, "versions": version.pk,
+        "entities": version.entities.first().pk, "webhooks": webhook["id"],
+    }
+    return api
 
 
-def test_every_operation_answers_within_its_schema_and_never_with_a_5xx(api_key, live_server):
+def _real_ids(operation, ids: dict) -> dict | None:
+    """Path parameters naming the fixture's own objects, so reads of real objects are checked too."""
+    names = [name for name in ("id", "tender_pk") if "{" + name + "}" in operation.path]
+    if not names:
+        return None
+    collection = operation.path.split("/api/v1/", 1)[1].split("/", 1)[0]
+    if collection not in ids:
+        return None
+    return {name: ids[collection] for name in names}
+
+
+def test_every_operation_answers_within_its_schema_and_never_with_a_5xx(fuzzed, live_server):
     schema = schemathesis.openapi.from_url(f"{live_server.url}/api/schema/?format=json")
-    headers = {"Authorization": f"Bearer {api_key}"}
-    failures, operations = [], 0
+    headers = {"Authorization": f"Bearer {fuzzed.key}"}
+    failures, operations, real_reads = [], 0, 0
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
@@ -59,7 +77,16 @@ def test_every_operation_answers_within_its_schema_and_never_with_a_5xx(api_key,
 
         try:
             exercise()
+            real = _real_ids(operation, fuzzed.ids)
+            if real is not None and operation.method.upper() == "GET":
+                query = {"against": fuzzed.ids["versions"]} if operation.path.endswith("/diff/") else None
+                response = operation.Case(path_parameters=real, query=query).call_and_validate(
+                    base_url=live_server.url, headers=headers, checks=CHECKS
+                )
+                assert response.status_code == 200, f"{operation.path} with the fixture's ids: {response.status_code}"
+                real_reads += 1
         except Exception as failure:  # noqa: BLE001 - every operation is tried; all failures are reported
             failures.append(f"{operation.method.upper()} {operation.path}: {failure}")
     assert operations >= 25, "the schema lost operations"
+    assert real_reads >= 12, "reads of the fixture's own objects were checked"
     assert not failures, "\n\n".join(failures)

@@ -63,3 +63,41 @@ def test_a_tender_as_an_ocds_release_package(officer_api, other_api, sample_list
     assert release["ocid"] == f"ocds-test01-{tender['id']}"
     assert [t["name"] for t in release["tender"]["tenderers"]] == ["Acme"]
     assert_error(other_api.get(f"/api/v1/tenders/{tender['id']}/ocds/"), 404)
+
+
+def test_many_bids_in_one_zip_through_the_api(officer_api, other_api, sample_lists, settings):
+    import io
+    import zipfile
+
+    from procurement.bulk import bulk_upload_process
+
+    tender = officer_api.post("/api/v1/tenders/", {"reference": "BULK-1", "title": "Bulk", "status": "open",
+                                                   "restricted_lists": [sample_lists["restricted"].supplier_list_id]},
+                              format="json").json()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("Nordic Radio AB.csv", "Manufacturer;Part Number\nHuawei;X1\nNokia;X2\n")
+        archive.writestr("Baltic Build.csv", "Manufacturer;Part Number\nEricsson;Y1\n")
+        archive.writestr("../escape.csv", "Manufacturer\nNokia\n")
+    buffer.seek(0)
+    buffer.name = "bids.zip"
+    response = officer_api.post(f"/api/v1/tenders/{tender['id']}/bulk-uploads/", {"file": buffer},
+                                format="multipart")
+    assert response.status_code == 202, response.content
+    bulk = response.json()
+    assert bulk["sha256"] and bulk["status"] == "queued"
+    assert_error(other_api.get(f"/api/v1/bulk-uploads/{bulk['id']}/"), 404)
+
+    bulk_upload_process(bulk_upload_id=bulk["id"])
+    done = officer_api.get(f"/api/v1/bulk-uploads/{bulk['id']}/").json()
+    outcomes = {item["member"]: (item["outcome"], item["bidder_name"]) for item in done["items"]}
+    assert outcomes["Nordic Radio AB.csv"] == ("ok", "Nordic Radio AB")
+    assert outcomes["Baltic Build.csv"] == ("ok", "Baltic Build")
+    broken = [item for item in done["items"] if item["outcome"] == "error"]
+    assert len(broken) == 1 and ".." in broken[0]["member"] and broken[0]["error_message"]
+    assert done["progress"]["items_ok"] == 2 and done["progress"]["items_failed"] == 1
+
+    settings.PROCUREMENT_BULK_MAX_UPLOAD_BYTES = 10
+    buffer.seek(0)
+    assert_error(officer_api.post(f"/api/v1/tenders/{tender['id']}/bulk-uploads/", {"file": buffer},
+                                  format="multipart"), 413)

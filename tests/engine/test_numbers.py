@@ -33,13 +33,29 @@ from screening.engine.numbers import line_value, parse_amount
         ("1e3", "1000"),
         ("12 pcs", "12"),
         (".5", "0.5"),
+        # as the officers' countries write them, with their currency words and signs
+        ("1 234,50 Kč", "1234.50"),
+        ("1.234,50 Kč", "1234.50"),
+        ("12,50 лв.", "12.50"),
+        ("1.234,50 ден.", "1234.50"),
+        ("Lek 1.200", "1200"),
+        ("1\u00a0234,50 kr", "1234.50"),
+        ("kr 1\u202f234,50", "1234.50"),
+        ("\u22121 234,50", "-1234.50"),
+        ("1.234,50 €", "1234.50"),
+        ("CHF 1'234.50", "1234.50"),
+        ("1’234.50", "1234.50"),
+        ("1 234 567,89", "1234567.89"),
+        ("1.234.567,89 EUR", "1234567.89"),
+        ("12 ks", "12"),
+        ("4 Stk.", "4"),
     ],
 )
 def test_amounts_in_the_usual_spellings(text, expected):
     assert parse_amount(text) == Decimal(expected)
 
 
-@pytest.mark.parametrize("text", [None, "", "   ", "N/A", "EUR", "1.2.3", "12/05/2024", "abc", "1,23,4"])
+@pytest.mark.parametrize("text", [None, "", "   ", "N/A", "EUR", "Kč", "лв.", "1.2.3", "12/05/2024", "abc", "1,23,4"])
 def test_blanks_and_non_numbers_give_no_value(text):
     assert parse_amount(text) is None
 

@@ -1,4 +1,4 @@
-"""Two organisations, A and B, with their people; a tender of B with a bid, a file and a screening."""
+"""Two organisations, A and B, with their people; a tender of B with a bid, a file, a screening and a bulk upload."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.core.files.base import ContentFile
 
 from procurement.access import organisation_scope
 from procurement.choices import Role
-from procurement.models import BidDocument
+from procurement.models import BidDocument, BulkUpload
 from procurement.services import api_client_create
 from screening.choices import FileRole, NetworkDomain, ScreeningStatus
 from screening.models import Screening
@@ -71,6 +71,12 @@ def document_for(bid, *, name="bid.csv", data=b"Manufacturer\nNokia\n", role=Fil
     return BidDocument.objects.create(bid=bid, file=stored, role=role)
 
 
+def bulk_upload_for(tender, *, name="bids.zip", data=b"PK\x05\x06" + b"\x00" * 18) -> BulkUpload:
+    """A bulk upload row with its stored file, written directly (procurement.bulk is tested in test_bulk.py)."""
+    stored = uploaded_file_create(content=ContentFile(data), name=name)
+    return BulkUpload.objects.create(tender=tender, file=stored)
+
+
 @pytest.fixture
 def b_objects(org_b):
     """Everything organisation B has: a tender with a lot, a bid with a file and a screening."""
@@ -81,5 +87,13 @@ def b_objects(org_b):
     screening = screening_for(bid)
     screening.files.set([document.file])
     api_client, _key = api_client_create(organisation=org_b, name="B's ERP", role=Role.OFFICER, user=None)
-    return {"tender": tender, "lot": lot, "bid": bid, "document": document, "screening": screening,
-            "api_client": api_client, "api_token": api_client.user.api_tokens.get()}
+    return {
+        "tender": tender,
+        "lot": lot,
+        "bid": bid,
+        "document": document,
+        "screening": screening,
+        "bulk_upload": bulk_upload_for(tender),
+        "api_client": api_client,
+        "api_token": api_client.user.api_tokens.get(),
+    }

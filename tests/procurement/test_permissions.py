@@ -7,11 +7,11 @@ import pytest
 from django.urls import reverse
 
 from procurement.choices import Role
-from procurement.models import Bid, BidDocument, Tender
+from procurement.models import Bid, BidDocument, BulkUpload, Tender
 from procurement.urls import procurement_patterns
 from screening.models import Screening
 from tests.factories import LotFactory, TenderFactory, UserFactory
-from tests.procurement.conftest import client_for
+from tests.procurement.conftest import bulk_upload_for, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -30,9 +30,15 @@ OBJECT_URLS = {
     "procurement:document_download": ("document", "pk", ["get"]),
     "procurement:api_token_create": ("api_client", "pk", ["post"]),
     "procurement:api_token_revoke": ("api_token", "pk", ["post"]),
+    "procurement:bulk_upload_create": ("tender", "tender_pk", ["get", "post"]),
+    "procurement:bulk_upload_detail": ("bulk_upload", "pk", ["get"]),
+    "procurement:bulk_upload_progress": ("bulk_upload", "pk", ["get"]),
 }
-PLAIN_URLS = ["procurement:tender_list", "procurement:tender_create", "procurement:members",
-              "procurement:api_client_create"]
+PLAIN_URLS = [
+    "procurement:tender_list", "procurement:tender_create", "procurement:members", "procurement:notifications",
+]
+# POST-only URLs that name no object: each acts on the user's own things only (tested with the feature).
+PLAIN_POST_URLS = ["procurement:notifications_read", "procurement:api_client_create"]
 # Public on purpose: the OCDS extension every export points to (tests/procurement/test_ocds.py).
 PUBLIC_URLS = ["procurement:ocds_extension"]
 
@@ -48,7 +54,7 @@ def object_urls(objects):
 def test_the_table_covers_every_url_of_the_buying_side():
     names = {f"procurement:{pattern.name}" for pattern in procurement_patterns}
 
-    assert names == set(OBJECT_URLS) | set(PLAIN_URLS) | set(PUBLIC_URLS)
+    assert names == set(OBJECT_URLS) | set(PLAIN_URLS) | set(PLAIN_POST_URLS) | set(PUBLIC_URLS)
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.REVIEWER, Role.ADMIN])
@@ -61,6 +67,7 @@ def test_another_organisations_objects_are_not_found_through_any_url(client, org
         Bid.objects.count(),
         BidDocument.objects.count(),
         Screening.objects.count(),
+        BulkUpload.objects.count(),
     )
 
     for name, url, method in object_urls(b_objects):
@@ -73,6 +80,7 @@ def test_another_organisations_objects_are_not_found_through_any_url(client, org
         Bid.objects.count(),
         BidDocument.objects.count(),
         Screening.objects.count(),
+        BulkUpload.objects.count(),
     )
     assert after == before, "nothing of organisation B changed"
 
@@ -86,7 +94,8 @@ def test_every_page_of_the_organisation_renders_for_an_officer(officer_client, o
     bid = BidFactory(tender=tender)
     document = document_for(bid)
     screening_for(bid)
-    objects = {"tender": tender, "bid": bid, "document": document, "api_client": None, "api_token": None}
+    objects = {"tender": tender, "bid": bid, "document": document, "bulk_upload": bulk_upload_for(tender),
+               "api_client": None, "api_token": None}
     objects_with_pages = {name for name, (kind, _, _) in OBJECT_URLS.items() if objects[kind] is not None}
 
     for name, url, method in object_urls(objects):
@@ -142,6 +151,8 @@ def test_another_organisations_lists_are_not_offered_for_a_tender(officer_client
         ("procurement:bid_create", "get"),
         ("procurement:bid_create", "post"),
         ("procurement:bid_rescreen", "post"),
+        ("procurement:bulk_upload_create", "get"),
+        ("procurement:bulk_upload_create", "post"),
     ],
 )
 def test_a_reviewer_cannot_create_or_change_tenders_or_upload_bids(client, reviewer, org_a, name, method):
@@ -173,14 +184,17 @@ def test_a_reviewer_reads_the_organisations_tenders_bids_and_files(client, revie
     document = document_for(bid)
     screening_for(bid)
     client_for(client, reviewer)
-    objects = {"tender": tender, "bid": bid, "document": document, "api_client": None, "api_token": None}
+    objects = {"tender": tender, "bid": bid, "document": document, "bulk_upload": bulk_upload_for(tender),
+               "api_client": None, "api_token": None}
 
     for name, url, method in object_urls(objects):
-        if method != "get" or name in ("procurement:tender_update", "procurement:bid_create"):
+        if method != "get" or name in (
+            "procurement:tender_update", "procurement:bid_create", "procurement:bulk_upload_create"
+        ):
             continue
         assert client.get(url).status_code == 200, name
     page = client.get(reverse("procurement:tender_detail", args=[tender.pk])).content.decode()
-    assert "Upload a bid" not in page and "Re-screen all bids" not in page
+    assert "Upload a bid" not in page and "Upload many bids" not in page and "Re-screen all bids" not in page
 
 
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.REVIEWER])
@@ -192,6 +206,7 @@ def test_only_an_organisation_admin_sees_the_people_page(client, org_a, role):
 
 def test_anonymous_visitors_are_sent_to_the_login_page_from_every_url(client, b_objects):
     urls = [(name, reverse(name), "get") for name in PLAIN_URLS] + list(object_urls(b_objects))
+    urls += [(name, reverse(name), "post") for name in PLAIN_POST_URLS]
 
     for name, url, method in urls:
         response = getattr(client, method)(url)

@@ -210,7 +210,9 @@ def test_version_compare_shows_added_removed_and_changed_entities_and_relations(
     assert "Alpha Radio" in changed and "Alpha Radio Co" in changed and "aliases" in changed
     assert "Alpha Cables" in changed and "reason" in changed and "parents" in changed and "(divested)" in changed
     assert ">Alpha Group</a></th>" not in changed, "an unchanged entity is not listed as changed"
-    assert "Gamma Chips — affiliate_of — Alpha Group" in relations
+    assert "Gamma Chips — affiliate of — Alpha Group" in relations
+    changed_relations = relations[relations.index('id="relations-changed-heading"'):]
+    assert "Alpha Cables — subsidiary of — Alpha Group: <del>current</del> → <ins>divested</ins>" in changed_relations
 
 
 def test_versions_of_different_lists_are_not_compared(client_as, admin_a, sample_lists):

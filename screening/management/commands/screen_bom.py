@@ -14,6 +14,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from screening import conf
+from screening.engine.bom import header_mapping
 from screening.engine.policy import PolicyConfig
 from screening.engine.records import BomReadError, Verdict
 from screening.exports import write_findings_xlsx
@@ -48,6 +49,14 @@ class Command(BaseCommand):
         parser.add_argument("--fail-on", choices=("review", "fail"), help="Exit 1 when the verdict reaches this.")
         parser.add_argument("--domain", default="", help="Network domain for lines that name none (core, ran...).")
         parser.add_argument("--threshold", type=float, default=None, help="Fuzzy review threshold, 0-1.")
+        parser.add_argument(
+            "--column",
+            action="append",
+            default=[],
+            metavar="HEADER=FIELD",
+            help='A column the header tables do not know, e.g. --column "Firma=manufacturer" (FIELD "ignore" '
+            "leaves a column out). Repeat for several.",
+        )
 
     def handle(self, *args, **options):
         fmt = options["format"]
@@ -56,6 +65,7 @@ class Command(BaseCommand):
         config = PolicyConfig(
             review_threshold=options["threshold"] or conf.get("REVIEW_THRESHOLD"),
             default_domain=options["domain"],
+            extra_headers=self._columns(options["column"]),
         )
         try:
             if options["restricted"] or options["trusted"]:
@@ -98,6 +108,20 @@ class Command(BaseCommand):
 
         if options["fail_on"] and _VERDICT_LEVEL[result.verdict] >= _VERDICT_LEVEL[Verdict(options["fail_on"])]:
             sys.exit(1)
+
+    def _columns(self, pairs: list[str]) -> dict[str, str]:
+        columns: dict[str, str] = {}
+        for pair in pairs:
+            header, sep, name = pair.rpartition("=")
+            if not sep or not header.strip():
+                raise CommandError(f'--column {pair!r}: write it as HEADER=FIELD, e.g. "Firma=manufacturer".',
+                                   returncode=2)
+            columns[header.strip()] = name.strip()
+        try:
+            header_mapping(columns)
+        except ValueError as error:
+            raise CommandError(f"--column: {error}", returncode=2) from error
+        return columns
 
     def _emit(self, text: str, output: Path | None) -> None:
         if output:
