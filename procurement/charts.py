@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+
 from screening.choices import Severity
 
 SEVERITY_COLOURS = {
@@ -126,15 +128,18 @@ def value_share_chart(bids) -> Chart:
                         "height": BAR_HEIGHT // 2 - 1,
                         "width": max(round(share * BAR_AREA, 1), 1),
                         "colour": SHARE_COLOURS[kind],
-                        "title": f"{kind.capitalize()} vendors: {share:.0%} of the BOM value",
+                        "title": (gettext("Restricted vendors: %(share)s of the BOM value") if kind == "restricted"
+                                  else gettext("Untrusted vendors: %(share)s of the BOM value"))
+                        % {"share": f"{share:.0%}"},
                     }
                 )
             row.note_x = max(segment["x"] + segment["width"] for segment in row.segments) + 6
-            row.note = f"restricted {shares['restricted']:.0%}, untrusted {shares['untrusted']:.0%}"
+            row.note = gettext("restricted %(restricted)s, untrusted %(untrusted)s") % {
+                "restricted": f"{shares['restricted']:.0%}", "untrusted": f"{shares['untrusted']:.0%}"}
         rows.append(row)
     legend = [
-        {"label": "Restricted vendors", "colour": SHARE_COLOURS["restricted"]},
-        {"label": "Untrusted vendors", "colour": SHARE_COLOURS["untrusted"]},
+        {"label": gettext("Restricted vendors"), "colour": SHARE_COLOURS["restricted"]},
+        {"label": gettext("Untrusted vendors"), "colour": SHARE_COLOURS["untrusted"]},
     ]
     axis = [{"x": LABEL_WIDTH + BAR_AREA * tick / 100, "label": f"{tick} %"} for tick in (0, 50, 100)]
     return Chart(WIDTH, TOP * 2 + ROW_HEIGHT * max(len(rows), 1) + 14, LABEL_WIDTH, rows, legend, axis)

@@ -7,9 +7,13 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from screening import conf as screening_conf
 from screening.choices import ListKind, NetworkDomain, Severity
+from screening.display import rule_title
 from screening.engine.bom import IGNORE_COLUMN, BomReader, field_named
 from screening.engine.policy import RULES
 from screening.engine.records import BomReadError, NoHeaderError
@@ -32,7 +36,7 @@ COLUMN_FIELDS = (
 _COLUMN_EXAMPLE = '"Firma = manufacturer"'
 
 # Columns of the severity table: a line with no domain first, then every network domain.
-SEVERITY_DOMAINS: list[tuple[str, str]] = [(NO_DOMAIN, "No domain"), *NetworkDomain.choices]
+SEVERITY_DOMAINS: list[tuple[str, str]] = [(NO_DOMAIN, _("No domain")), *NetworkDomain.choices]
 
 
 def severity_field_name(rule_code: str, domain: str) -> str:
@@ -73,6 +77,17 @@ class TenderForm(forms.ModelForm):
                 attrs={"step": "0.01", "min": REVIEW_THRESHOLD_MIN, "max": REVIEW_THRESHOLD_MAX}
             ),
         }
+        # The model's field names, as the form shows them in the reader's language (no migration needed).
+        labels = {
+            "reference": _("Reference"),
+            "title": _("Title"),
+            "description": _("Description"),
+            "submission_deadline": _("Submission deadline"),
+            "status": _("Status"),
+            "restricted_lists": _("Restricted lists"),
+            "trusted_lists": _("Trusted lists"),
+            "review_threshold": _("Review threshold"),
+        }
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
@@ -82,22 +97,28 @@ class TenderForm(forms.ModelForm):
         )
         self.fields["trusted_lists"].queryset = supplier_lists_visible(organisation=organisation, kind=ListKind.TRUSTED)
         for name in ("restricted_lists", "trusted_lists"):
-            self.fields[name].help_text += " Leave both empty to use every active list your organisation may use."
+            self.fields[name].help_text = format_lazy(
+                "{} {}", self.fields[name].help_text,
+                _("Leave both empty to use every active list your organisation may use."),
+            )
         self.fields["submission_deadline"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         overrides = self.instance.severity_overrides or {}
         for code in RULES:
             for domain, domain_label in SEVERITY_DOMAINS:
                 default = rule_default_severity(code, domain)
                 self.fields[severity_field_name(code, domain)] = forms.ChoiceField(
-                    label=f"{RULES[code].title or code}, {domain_label}",
-                    choices=[("", f"Default ({Severity(default).label.lower()})"), *severity_choices(code)],
+                    label=f"{rule_title(code)}, {domain_label}",
+                    choices=[
+                        ("", gettext("Default (%(severity)s)") % {"severity": Severity(default).label.lower()}),
+                        *severity_choices(code),
+                    ],
                     required=False,
                     initial=overrides.get(code, {}).get(domain, ""),
                 )
 
     def severity_rules(self) -> list[tuple[str, str]]:
         """The table's columns: (rule code, title)."""
-        return [(code, RULES[code].title or code) for code in RULES]
+        return [(code, rule_title(code)) for code in RULES]
 
     def severity_table(self) -> list[dict]:
         """The table's rows for the template: one per network domain, a bound select per rule."""
@@ -112,7 +133,10 @@ class TenderForm(forms.ModelForm):
         if self.instance.pk:
             clash = clash.exclude(pk=self.instance.pk)
         if clash.exists():
-            raise ValidationError(f"Your organisation already has a tender with the reference {reference}.")
+            raise ValidationError(
+                gettext("Your organisation already has a tender with the reference %(reference)s.")
+                % {"reference": reference}
+            )
         return reference
 
     def clean(self):
@@ -137,6 +161,7 @@ class LotForm(forms.ModelForm):
         model = Lot
         fields = ["number", "title", "domain"]
         widgets = {"number": forms.NumberInput(attrs={"min": 1, "style": "width: 5em"})}
+        labels = {"number": _("Number"), "title": _("Title"), "domain": _("Domain")}
 
 
 class BaseLotFormSet(forms.BaseInlineFormSet):
@@ -164,30 +189,33 @@ def lot_formset(*, extra: int):
 class BidForm(forms.Form):
     """A bid: who bids for which lots, with its bills of materials and an optional subcontractor declaration."""
 
-    bidder_name = forms.CharField(label="Bidder company name", max_length=300)
+    bidder_name = forms.CharField(label=_("Bidder company name"), max_length=300)
     bidder_country = forms.CharField(
-        label="Bidder country", max_length=2, required=False, help_text="Two letters (ISO 3166-1), e.g. DE."
+        label=_("Bidder country"), max_length=2, required=False, help_text=_("Two letters (ISO 3166-1), e.g. DE.")
     )
-    bidder_registration = forms.CharField(label="Registration number", max_length=100, required=False)
+    bidder_registration = forms.CharField(label=_("Registration number"), max_length=100, required=False)
     lots = forms.ModelMultipleChoiceField(
-        queryset=Lot.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label="Lots bid for"
+        queryset=Lot.objects.none(), required=False, widget=forms.CheckboxSelectMultiple, label=_("Lots bid for")
     )
     boms = MultipleFileField(
-        label="Bill of materials files",
-        help_text="xlsx, xlsm, xls, ods or csv; choose several at once if the bid has several.",
+        label=_("Bill of materials files"),
+        help_text=_("xlsx, xlsm, xls, ods or csv; choose several at once if the bid has several."),
     )
     declaration = forms.FileField(
-        label="Subcontractor declaration",
+        label=_("Subcontractor declaration"),
         required=False,
-        help_text="Optional: a sheet with Contractor and Subcontractor columns.",
+        help_text=_("Optional: a sheet with Contractor and Subcontractor columns."),
     )
     columns = forms.CharField(
-        label="Columns named by hand",
+        label=_("Columns named by hand"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Firma = manufacturer"}),
-        help_text="Only for columns this tool does not recognise: one per line, the header as written = what it "
-        f"holds, e.g. {_COLUMN_EXAMPLE}. It can hold {', '.join(f.value for f in COLUMN_FIELDS)}, or "
-        f"{IGNORE_COLUMN} to leave the column out. Remembered for this bidder's next files.",
+        help_text=format_lazy(
+            _("Only for columns this tool does not recognise: one per line, the header as written = what it holds, "
+              "e.g. {example}. It can hold {fields}, or {ignore} to leave the column out. Remembered for this "
+              "bidder's next files."),
+            example=_COLUMN_EXAMPLE, fields=", ".join(f.value for f in COLUMN_FIELDS), ignore=IGNORE_COLUMN,
+        ),
     )
 
     def __init__(self, *args, tender: Tender, **kwargs):
@@ -201,13 +229,13 @@ class BidForm(forms.Form):
     def clean_bidder_country(self):
         country = self.cleaned_data["bidder_country"].strip().upper()
         if country and not (len(country) == 2 and country.isascii() and country.isalpha()):
-            raise ValidationError("Give the country as two letters (ISO 3166-1), e.g. DE.")
+            raise ValidationError(_("Give the country as two letters (ISO 3166-1), e.g. DE."))
         return country
 
     def clean_boms(self):
         files = self.cleaned_data["boms"]
         if not files:
-            raise ValidationError("Choose at least one bill of materials.")
+            raise ValidationError(_("Choose at least one bill of materials."))
         errors = []
         for upload in files:
             try:
@@ -233,16 +261,23 @@ class BidForm(forms.Form):
             header, sep, name = line.rpartition("=")
             header, name = " ".join(header.split()), name.strip()
             if not sep or not header or not name:
-                errors.append(f'Line {number} ("{line.strip()}"): write the header as written = what it holds, '
-                              f"e.g. {_COLUMN_EXAMPLE}.")
+                errors.append(
+                    gettext('Line %(number)s ("%(line)s"): write the header as written = what it holds, '
+                            "e.g. %(example)s.")
+                    % {"number": number, "line": line.strip(), "example": _COLUMN_EXAMPLE}
+                )
                 continue
             if name.lower() == IGNORE_COLUMN:
                 mapping[header] = IGNORE_COLUMN
                 continue
             found = field_named(name)
             if found is None:
-                errors.append(f'Line {number}: "{name}" is not something this tool reads from a column; use one of '
-                              f"{', '.join(f.value for f in COLUMN_FIELDS)} or {IGNORE_COLUMN}.")
+                errors.append(
+                    gettext('Line %(number)s: "%(name)s" is not something this tool reads from a column; use one of '
+                            "%(fields)s or %(ignore)s.")
+                    % {"number": number, "name": name, "fields": ", ".join(f.value for f in COLUMN_FIELDS),
+                       "ignore": IGNORE_COLUMN}
+                )
                 continue
             mapping[header] = found.value
         if errors:
@@ -271,11 +306,10 @@ def _unrecognised_columns(upload, mapping: dict[str, str]) -> str:
         with BomReader(upload, filename=upload.name, limits=read_limits(), extra_headers=mapping):
             return ""
     except NoHeaderError as error:
-        return (
-            f"{upload.name}: no column of manufacturers, suppliers or subcontractors was recognised (found: "
-            f"{error.found}). Name the column that holds the companies here, e.g. {_COLUMN_EXAMPLE}, and choose "
-            "the files again."
-        )
+        return gettext(
+            "%(file)s: no column of manufacturers, suppliers or subcontractors was recognised (found: %(found)s). "
+            "Name the column that holds the companies here, e.g. %(example)s, and choose the files again."
+        ) % {"file": upload.name, "found": error.found, "example": _COLUMN_EXAMPLE}
     except (BomReadError, ValueError):
         return ""
     finally:
@@ -283,17 +317,17 @@ def _unrecognised_columns(upload, mapping: dict[str, str]) -> str:
 
 
 class ApiClientForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="The system that will call the API, e.g. 'E-procurement'.")
+    name = forms.CharField(max_length=100, help_text=_("The system that will call the API, e.g. 'E-procurement'."))
     role = forms.ChoiceField(choices=Role.choices, initial=Role.OFFICER,
-                             help_text="What it may do: officers upload bids, reviewers decide on findings.")
+                             help_text=_("What it may do: officers upload bids, reviewers decide on findings."))
 
 class BulkUploadForm(forms.Form):
     """Many bids at once: a ZIP of BOM files or a workbook with one sheet per bidder (checked by the service)."""
 
     file = forms.FileField(
-        label="Archive or workbook",
-        help_text="A .zip of BOM files (with a manifest, or each file named after its bidder), or a workbook "
-        "(.xlsx, .xlsm, .xls, .ods) with one sheet per bidder.",
+        label=_("Archive or workbook"),
+        help_text=_("A .zip of BOM files (with a manifest, or each file named after its bidder), or a workbook "
+                    "(.xlsx, .xlsm, .xls, .ods) with one sheet per bidder."),
     )
 
     def __init__(self, *args, **kwargs):

@@ -8,6 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from screening import conf as screening_conf
 from screening.choices import FileRole, NetworkDomain, Severity
@@ -76,7 +77,7 @@ class Tender(models.Model):
     """A call for bids by one organisation, with the screening policy its bids are screened under."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tenders")
-    reference = models.CharField(max_length=100, help_text="The organisation's own reference, e.g. 5G-RAN-2026/01.")
+    reference = models.CharField(max_length=100, help_text=_("The organisation's own reference, e.g. 5G-RAN-2026/01."))
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     submission_deadline = models.DateTimeField(null=True, blank=True)
@@ -86,18 +87,18 @@ class Tender(models.Model):
         "screening.SupplierList",
         blank=True,
         related_name="restricting_tenders",
-        help_text="Restricted lists to screen against.",
+        help_text=_("Restricted lists to screen against."),
     )
     trusted_lists = models.ManyToManyField(
         "screening.SupplierList",
         blank=True,
         related_name="trusting_tenders",
-        help_text="Trusted lists: a party on none of them is flagged as untrusted.",
+        help_text=_("Trusted lists: a party on none of them is flagged as untrusted."),
     )
     review_threshold = models.FloatField(
         default=default_review_threshold,
         validators=[MinValueValidator(REVIEW_THRESHOLD_MIN), MaxValueValidator(REVIEW_THRESHOLD_MAX)],
-        help_text="How close a name must be to a restricted one to be flagged for review (0.50-0.99).",
+        help_text=_("How close a name must be to a restricted one to be flagged for review (0.50-0.99)."),
     )
     severity_overrides = models.JSONField(
         default=dict,
@@ -164,7 +165,7 @@ class Bid(models.Model):
         max_length=2,
         blank=True,
         validators=[RegexValidator(r"^[A-Z]{2}$", "Give the country as two capital letters (ISO 3166-1), e.g. DE.")],
-        help_text="ISO 3166-1 alpha-2, e.g. DE.",
+        help_text=_("ISO 3166-1 alpha-2, e.g. DE."),
     )
     bidder_registration = models.CharField("registration number", max_length=100, blank=True)
     lots = models.ManyToManyField(Lot, blank=True, related_name="bids")
@@ -211,8 +212,8 @@ class ColumnMapping(models.Model):
     manufacturer), remembered per organisation and bidder and applied to that bidder's next files."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="column_mappings")
-    bidder_key = models.CharField(max_length=300, help_text="The bidder's name, normalised (see bidder_key).")
-    bidder_name = models.CharField(max_length=300, help_text="The bidder's name as last written.")
+    bidder_key = models.CharField(max_length=300, help_text=_("The bidder's name, normalised (see bidder_key)."))
+    bidder_name = models.CharField(max_length=300, help_text=_("The bidder's name as last written."))
     headers = models.JSONField(
         default=dict, blank=True, help_text='Header as written -> field ("manufacturer", ...) or "ignore".'
     )
@@ -318,8 +319,10 @@ class BulkUploadItem(models.Model):
     """One would-be bid of a bulk upload: an archive member (or manifest row) or a sheet, and what became of it."""
 
     bulk_upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveIntegerField(help_text="Its place in the upload, which is read the same way each time.")
-    member = models.CharField(max_length=1000, help_text="The file(s) in the archive, or the sheet of the workbook.")
+    position = models.PositiveIntegerField(
+        help_text=_("Its place in the upload, which is read the same way each time.")
+    )
+    member = models.CharField(max_length=1000, help_text=_("The file(s) in the archive, or the sheet of the workbook."))
     bidder_name = models.CharField(max_length=300, blank=True)
     outcome = models.CharField(max_length=20, choices=BulkItemOutcome.choices, default=BulkItemOutcome.PENDING)
     error_message = models.TextField(blank=True)

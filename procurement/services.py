@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from screening.choices import FileRole, ListKind, ScreeningStatus, ScreeningTrigger
 from screening.models import ListImportImpact, ListVersion, Screening, SupplierList
@@ -50,6 +51,7 @@ from .selectors import (
     supplier_lists_visible,
     tender_list_versions,
     tender_officers,
+    user_language,
 )
 
 logger = logging.getLogger(__name__)
@@ -90,7 +92,8 @@ def _check_lists(*, organisation: Organisation, lists: Iterable[SupplierList], k
     if wrong:
         names = ", ".join(supplier_list.name for supplier_list in wrong)
         raise ValidationError(
-            {field_name: f"{names}: not a {ListKind(kind).label.lower()} list your organisation may use."}
+            {field_name: gettext("%(names)s: not a %(kind)s list your organisation may use.")
+             % {"names": names, "kind": ListKind(kind).label.lower()}}
         )
     return lists
 
@@ -100,14 +103,18 @@ def _lots_set(*, tender: Tender, lots: Sequence[Mapping[str, Any]]) -> None:
     numbers = [spec["number"] for spec in lots]
     duplicates = sorted({number for number in numbers if numbers.count(number) > 1})
     if duplicates:
-        raise ValidationError(f"Lot numbers must differ; {', '.join(map(str, duplicates))} is used twice.")
+        raise ValidationError(
+            gettext("Lot numbers must differ; %(numbers)s is used twice.")
+            % {"numbers": ", ".join(map(str, duplicates))}
+        )
     existing = {lot.pk: lot for lot in tender.lots.all()}
     kept = {spec.get("id") for spec in lots if spec.get("id")}
     removed = [lot for pk, lot in existing.items() if pk not in kept]
     with_bids = [lot for lot in removed if lot.bids.exists()]
     if with_bids:
         raise ValidationError(
-            f"Lot {with_bids[0].number} has bids, so it cannot be removed. Change its title or domain instead."
+            gettext("Lot %(number)s has bids, so it cannot be removed. Change its title or domain instead.")
+            % {"number": with_bids[0].number}
         )
     Lot.objects.filter(pk__in=[lot.pk for lot in removed]).delete()
     for spec in lots:
@@ -245,8 +252,10 @@ def _bid_screening_start(
     versions = tender_list_versions(tender=tender)
     if not versions:
         raise ScreeningNotStarted(
-            "No list is in force for this tender: choose its restricted and trusted lists (or ask an administrator "
-            "to import a list), then press Re-screen."
+            gettext(
+                "No list is in force for this tender: choose its restricted and trusted lists (or ask an administrator "
+                "to import a list), then press Re-screen."
+            )
         )
     files = [document.file for document in bid.documents.select_related("file")]
     return screening_start(
@@ -330,11 +339,14 @@ def bid_create(
     -> field) is remembered for the bidder and applies to this bid's files and the bidder's next ones.
     """
     if not boms:
-        raise ValidationError({"boms": "Choose at least one bill of materials."})
+        raise ValidationError({"boms": gettext("Choose at least one bill of materials.")})
     lots = list(lots)
     foreign = [lot for lot in lots if lot.tender_id != tender.pk]
     if foreign:
-        raise ValidationError({"lots": f"{foreign[0]} is not a lot of tender {tender.reference}."})
+        raise ValidationError(
+            {"lots": gettext("%(lot)s is not a lot of tender %(reference)s.")
+             % {"lot": foreign[0], "reference": tender.reference}}
+        )
     bid = Bid(
         tender=tender,
         bidder_name=bidder_name,
@@ -414,8 +426,10 @@ def bid_rescreen(*, bid: Bid, user, trigger: str = ScreeningTrigger.MANUAL, reas
     previous = bid_latest_screening(bid)
     if previous is not None and not previous.is_finished:
         raise ValidationError(
-            f"Screening #{previous.pk} of {bid.bidder_name} is still {previous.get_status_display().lower()}; "
-            "wait for it to finish (or cancel it) before screening the bid again."
+            gettext(
+                "Screening #%(number)s of %(bidder)s is still %(status)s; wait for it to finish (or cancel it) before "
+                "screening the bid again."
+            ) % {"number": previous.pk, "bidder": bid.bidder_name, "status": previous.get_status_display().lower()}
         )
     details: dict[str, Any] = {}
     if previous is not None:
@@ -538,7 +552,7 @@ def open_tenders_rescreen() -> list[TenderRescreen]:
 
 def _verdict_label(screening: Screening | None) -> str:
     if screening is None or not screening.verdict:
-        return "none"
+        return gettext("none")
     return screening.get_verdict_display().lower()
 
 
@@ -552,8 +566,13 @@ def _new_findings(screening: Screening, previous: Screening | None) -> list[str]
         added = screening_compare(before=previous, after=screening).added
     lines = []
     for finding in added:
-        target = (f"{finding.entity.name} ({finding.entity.version.supplier_list.name} "
-                  f"v{finding.entity.version.number})" if finding.entity_id else "no listed entity")
+        if finding.entity_id:
+            target = gettext("%(name)s (%(list)s v%(number)s)") % {
+                "name": finding.entity.name, "list": finding.entity.version.supplier_list.name,
+                "number": finding.entity.version.number,
+            }
+        else:
+            target = gettext("no listed entity")
         line = f"{finding.get_severity_display()}: '{finding.value}' ({finding.where}) -> {target}"
         if line not in lines:
             lines.append(line)
@@ -572,50 +591,77 @@ class RescreenNotice:
 
 def rescreen_notice(*, screening: Screening) -> RescreenNotice | None:
     """What to tell a bid's officers about a finished re-screen, or None when there is nothing to tell (the daily
-    re-screen that changed no verdict, a screening that did not finish)."""
+    re-screen that changed no verdict, a screening that did not finish). Written in the active language."""
     if screening.status != ScreeningStatus.DONE or screening.trigger == ScreeningTrigger.MANUAL:
         return None
     bid = screening.subject
     if not isinstance(bid, Bid):
         return None
     previous = screening.previous
+    changed = (previous.verdict if previous else "") != screening.verdict
     before, after = _verdict_label(previous), _verdict_label(screening)
-    changed = before != after
     if not changed and screening.trigger == ScreeningTrigger.SCHEDULED:
         return None
     tender = bid.tender
-    outcome = f"changed verdict {before} → {after}" if changed else f"kept its verdict ({after})"
-    message = f"{tender.reference}: the bid from {bid.bidder_name} {outcome} when re-screened. Why: {screening.reason}"
+    if changed:
+        outcome = gettext("changed verdict %(before)s → %(after)s") % {"before": before, "after": after}
+    else:
+        outcome = gettext("kept its verdict (%(after)s)") % {"after": after}
+    names = {"reference": tender.reference, "bidder": bid.bidder_name, "outcome": outcome, "reason": screening.reason}
+    message = gettext("%(reference)s: the bid from %(bidder)s %(outcome)s when re-screened. Why: %(reason)s") % names
     findings = _new_findings(screening, previous)
     url = settings.SITE_URL.rstrip("/") + bid.get_absolute_url()
+    counts = gettext(
+        "Screening #%(number)s: %(critical)s critical, %(high)s high, %(medium)s medium, %(low)s low findings"
+    ) % {"number": screening.pk, "critical": screening.critical_count, "high": screening.high_count,
+         "medium": screening.medium_count, "low": screening.low_count}
+    if previous:
+        counts += gettext(
+            " (screening #%(number)s before it: %(critical)s critical, %(high)s high, %(medium)s medium, %(low)s low)."
+        ) % {"number": previous.pk, "critical": previous.critical_count, "high": previous.high_count,
+             "medium": previous.medium_count, "low": previous.low_count}
+    else:
+        counts += "."
     body = [
-        f"Tender {tender.reference}: {tender.title}",
-        f"Bid from {bid.bidder_name}: {outcome}.",
+        gettext("Tender %(reference)s: %(title)s") % {"reference": tender.reference, "title": tender.title},
+        gettext("Bid from %(bidder)s: %(outcome)s.") % names,
         "",
-        f"Why it was re-screened: {screening.reason}",
+        gettext("Why it was re-screened: %(reason)s") % names,
         "",
-        f"Screening #{screening.pk}: {screening.critical_count} critical, {screening.high_count} high, "
-        f"{screening.medium_count} medium, {screening.low_count} low findings"
-        + (f" (screening #{previous.pk} before it: {previous.critical_count} critical, {previous.high_count} high, "
-           f"{previous.medium_count} medium, {previous.low_count} low)." if previous else "."),
+        counts,
     ]
     if findings:
-        body += ["", "New findings:", *(f"- {line}" for line in findings[:20])]
+        body += ["", gettext("New findings:"), *(f"- {line}" for line in findings[:20])]
         if len(findings) > 20:
-            body.append(f"- and {len(findings) - 20} more")
-    body += ["", f"Open the bid: {url}", "",
-             "Screening is advisory: review the findings and record your decisions on the bid's page."]
-    subject = f"[Tender Screening] {tender.reference}: bid from {bid.bidder_name} {outcome}"
+            body.append("- " + gettext("and %(number)s more") % {"number": len(findings) - 20})
+    body += ["", gettext("Open the bid: %(url)s") % {"url": url}, "",
+             gettext("Screening is advisory: review the findings and record your decisions on the bid's page.")]
+    subject = gettext("[Tender Screening] %(reference)s: bid from %(bidder)s %(outcome)s") % names
     return RescreenNotice(changed, before, after, subject[:200], message, "\n".join(body))
+
+
+def _notice_language(user) -> str:
+    """The language a person reads their notices in: the one they chose in the switcher, else the site's."""
+    return user_language(user=user) or settings.LANGUAGE_CODE
 
 
 def rescreen_notify(*, screening_id: int) -> list[Notification]:
     """Tell the officers and admins of the bid's organisation about a finished re-screen: a notification each
-    (once per person and re-screen, however often this runs) and an email each (sent once, retried until it is)."""
+    (once per person and re-screen, however often this runs) and an email each (sent once, retried until it is),
+    each written in the language the person chose."""
     screening = Screening.objects.select_related("previous").get(pk=screening_id)
-    notice = rescreen_notice(screening=screening)
-    if notice is None:
-        return []
+    with translation.override(settings.LANGUAGE_CODE):
+        if rescreen_notice(screening=screening) is None:
+            return []
+    notices: dict[str, RescreenNotice] = {}
+
+    def notice_for(user) -> RescreenNotice:
+        language = _notice_language(user)
+        if language not in notices:
+            with translation.override(language):
+                notices[language] = rescreen_notice(screening=screening)
+        return notices[language]
+
     bid = screening.subject
     created = []
     for user in tender_officers(tender=bid.tender):
@@ -623,7 +669,7 @@ def rescreen_notify(*, screening_id: int) -> list[Notification]:
             with transaction.atomic():
                 notification, made = Notification.objects.get_or_create(
                     user=user, screening=screening,
-                    defaults={"tender": bid.tender, "bid": bid, "message": notice.message},
+                    defaults={"tender": bid.tender, "bid": bid, "message": notice_for(user).message},
                 )
         except IntegrityError:  # the same notice made by a second delivery at the same moment
             continue
@@ -632,6 +678,7 @@ def rescreen_notify(*, screening_id: int) -> list[Notification]:
     pending = Notification.objects.filter(screening=screening, emailed_at__isnull=True).select_related("user")
     for notification in pending:
         if notification.user.email:
+            notice = notice_for(notification.user)
             send_mail(notice.subject, notice.body, None, [notification.user.email])
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return created
@@ -658,11 +705,11 @@ def api_client_create(*, organisation: Organisation, name: str, role: str, user)
 
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Name the client after the system that will use it."})
+        raise ValidationError({"name": gettext("Name the client after the system that will use it.")})
     if role not in Role.values:
-        raise ValidationError({"role": f"Choose one of: {', '.join(Role.values)}."})
+        raise ValidationError({"role": gettext("Choose one of: %(roles)s.") % {"roles": ", ".join(Role.values)}})
     if ApiClient.objects.filter(organisation=organisation, name=name).exists():
-        raise ValidationError({"name": "Your organisation already has an API client with this name."})
+        raise ValidationError({"name": gettext("Your organisation already has an API client with this name.")})
     account = get_user_model().objects.create_user(
         username=f"api-{organisation.pk}-{get_random_string(10).lower()}", first_name=name[:150],
         last_name="(API client)",
@@ -701,6 +748,9 @@ def user_language_set(*, user, language: str):
 
     if language and language not in dict(settings.LANGUAGES):
         known = ", ".join(code for code, _name in settings.LANGUAGES)
-        raise ValidationError({"language": f"Unknown language '{language}'. Choose one of: {known}."})
+        raise ValidationError(
+            {"language": gettext("Unknown language '%(language)s'. Choose one of: %(known)s.")
+             % {"language": language, "known": known}}
+        )
     preference, _created = UserPreference.objects.update_or_create(user=user, defaults={"language": language})
     return preference

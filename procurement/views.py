@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -132,12 +133,16 @@ def _tender_form_page(request, *, tender=None):
                     tender = tender_create(
                         organisation=organisation, user=request.user, lots=formset.lot_specs(), **form.tender_data()
                     )
-                    messages.success(request, f"Tender {tender.reference} created.")
+                    messages.success(
+                        request,
+                        gettext("Tender %(reference)s created.")
+                        % {"reference": tender.reference},
+                    )
                 else:
                     tender = tender_update(
                         tender=tender, user=request.user, data=form.tender_data(), lots=formset.lot_specs()
                     )
-                    messages.success(request, f"Tender {tender.reference} saved.")
+                    messages.success(request, gettext("Tender %(reference)s saved.") % {"reference": tender.reference})
             except ValidationError as error:
                 _form_errors_from(error, form)
             else:
@@ -194,11 +199,19 @@ def tender_rescreen_view(request, pk):
     _require_screen(request)
     result = tender_rescreen(tender=tender, user=request.user)
     if result.started:
-        messages.success(request, f"{len(result.started)} bid(s) queued for screening against the current lists.")
+        messages.success(
+            request,
+            gettext("%(count)s bid(s) queued for screening against the current lists.")
+            % {"count": len(result.started)},
+        )
     elif not result.skipped:
-        messages.info(request, "The tender has no bids to screen yet.")
+        messages.info(request, gettext("The tender has no bids to screen yet."))
     for bid, why in result.skipped:
-        messages.warning(request, f"{bid.bidder_name} not re-screened: {why}")
+        messages.warning(
+            request,
+            gettext("%(bidder)s not re-screened: %(why)s")
+            % {"bidder": bid.bidder_name, "why": why},
+        )
     return redirect("procurement:tender_detail", pk=tender.pk)
 
 
@@ -299,12 +312,18 @@ def bid_create_view(request, tender_pk):
                 _form_errors_from(error, form)
             else:
                 if bid_screenings(bid).exists():
-                    messages.success(request, f"Bid from {bid.bidder_name} stored; screening has started.")
+                    messages.success(
+                        request,
+                        gettext("Bid from %(bidder)s stored; screening has started.")
+                        % {"bidder": bid.bidder_name},
+                    )
                 else:
                     messages.warning(
                         request,
-                        f"Bid from {bid.bidder_name} and its files are stored, but the screening could not start "
-                        "(the reason is in the audit log). Fix the tender's lists, then press Re-screen.",
+                        gettext(
+                            "Bid from %(bidder)s and its files are stored, but the screening could not start "
+                            "(the reason is in the audit log). Fix the tender's lists, then press Re-screen."
+                        ) % {"bidder": bid.bidder_name},
                     )
                 return redirect("procurement:bid_detail", pk=bid.pk)
     else:
@@ -352,7 +371,11 @@ def bid_rescreen_view(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"Screening #{screening.pk} queued against the current lists and policy.")
+        messages.success(
+            request,
+            gettext("Screening #%(number)s queued against the current lists and policy.")
+            % {"number": screening.pk},
+        )
     return redirect("procurement:bid_detail", pk=bid.pk)
 
 
@@ -386,7 +409,8 @@ def bulk_upload_create_view(request, tender_pk):
             else:
                 messages.success(
                     request,
-                    f"{bulk_upload.file.original_name} stored; its bids are being created and screened.",
+                    gettext("%(file)s stored; its bids are being created and screened.")
+                    % {"file": bulk_upload.file.original_name},
                 )
                 return redirect("procurement:bulk_upload_detail", pk=bulk_upload.pk)
     else:
@@ -466,13 +490,14 @@ def notifications_read(request):
     chosen = request.POST.get("notification")
     if chosen:
         if not chosen.isdigit():
-            messages.error(request, "That is not a notification.")
+            messages.error(request, gettext("That is not a notification."))
             return redirect("procurement:notifications")
         found = list(notifications_for_user(user=request.user).filter(pk=int(chosen)))
         notifications_mark_read(user=request.user, notifications=found)
     else:
         count = notifications_mark_read(user=request.user)
-        messages.success(request, f"{count} notification{'s' if count != 1 else ''} marked as read.")
+        text = ngettext("%(count)s notification marked as read.", "%(count)s notifications marked as read.", count)
+        messages.success(request, text % {"count": count})
     return redirect("procurement:notifications")
 def _admin_membership(request):
     membership = membership_of(request.user)
@@ -496,7 +521,8 @@ def api_client_create_view(request):
     except ValidationError as error:
         _form_errors_from(error, form)
         return _members_page(request, api_form=form, status=400)
-    messages.success(request, f"API client '{client.name}' created. Copy its token now: it is not shown again.")
+    messages.success(request, gettext("API client '%(name)s' created. Copy its token now: it is not shown again.")
+                     % {"name": client.name})
     return _members_page(request, new_token=key)
 
 
@@ -506,7 +532,11 @@ def api_client_token_create_view(request, pk):
     client = api_client_for_organisation_or_404(organisation=membership_of(request.user).organisation, pk=pk)
     _admin_membership(request)
     key = api_client_token_create(client=client, user=request.user)
-    messages.success(request, f"New token for '{client.name}'. Copy it now: it is not shown again.")
+    messages.success(
+        request,
+        gettext("New token for '%(name)s'. Copy it now: it is not shown again.")
+        % {"name": client.name},
+    )
     return _members_page(request, new_token=key)
 
 
@@ -521,7 +551,8 @@ def api_token_revoke_view(request, pk):
     token = api_token_for_organisation_or_404(organisation=membership.organisation, pk=pk)
     _admin_membership(request)
     api_token_revoke(token=token, user=request.user, scope=organisation_scope(membership.organisation_id))
-    messages.success(request, f"Token {token.prefix}… of '{token.user.api_client.name}' revoked.")
+    messages.success(request, gettext("Token %(prefix)s… of '%(name)s' revoked.")
+                     % {"prefix": token.prefix, "name": token.user.api_client.name})
     return redirect("procurement:members")
 
 

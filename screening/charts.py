@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 SEVERITY_COLOURS = {
     "critical": "#7f1d1d",
@@ -35,7 +36,7 @@ def bar_chart(
         format_html('<text x="0" y="16" class="chart-title" font-weight="600" font-size="14">{}</text>', title),
     ]
     if not bars:
-        parts.append(format_html('<text x="0" y="{}" font-size="13">{}</text>', top + 14, "Nothing to show."))
+        parts.append(format_html('<text x="0" y="{}" font-size="13">{}</text>', top + 14, gettext("Nothing to show.")))
     for index, (label, value, colour) in enumerate(bars):
         y = top + index * (row_height + gap)
         bar = max(round(plot * value / largest), 1 if value else 0)
@@ -59,11 +60,11 @@ def bar_chart(
 def severity_chart(by_severity: Sequence[tuple[str, str, int]]) -> SafeString:
     return bar_chart(
         [(label, count, SEVERITY_COLOURS.get(value, DEFAULT_COLOUR)) for value, label, count in by_severity],
-        title="Findings by severity",
+        title=gettext("Findings by severity"),
     )
 
 
 def vendor_chart(top_vendors: Sequence[tuple[str, int]]) -> SafeString:
     return bar_chart(
-        [(name, count, DEFAULT_COLOUR) for name, count in top_vendors], title="Findings by vendor (top)"
+        [(name, count, DEFAULT_COLOUR) for name, count in top_vendors], title=gettext("Findings by vendor (top)")
     )

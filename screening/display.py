@@ -5,6 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
 from screening.choices import Decision, NetworkDomain
 from screening.engine.names import normalise
 from screening.engine.policy import RULES, PolicyConfig
@@ -60,7 +63,19 @@ class FindingView:
     cells: list[tuple[str, str]] = field(default_factory=list)
 
 
+# The engine's rule titles (plain English, no Django there), as the pages show them in the reader's language.
+RULE_TITLES = {
+    "restricted_entity": _("Restricted vendor in the line or its chain"),
+    "divested_affiliate": _("Former affiliate of a restricted vendor (divested)"),
+    "possible_match": _("Possible match with a restricted vendor"),
+    "untrusted_party": _("Party on no trusted list"),
+    "restricted_category": _("Product of a restricted category"),
+}
+
+
 def rule_title(code: str) -> str:
+    if code in RULE_TITLES:
+        return str(RULE_TITLES[code])
     rule = RULES.get(code)
     return rule.title if rule and rule.title else code
 
@@ -69,16 +84,19 @@ def decision_note(finding: Finding) -> str:
     """Who decided, when, and how: by hand, by a standing exception, or carried over from an earlier screening."""
     if finding.decision == Decision.OPEN and not finding.decided_at:
         return ""
-    who = finding.decided_by.get_username() if finding.decided_by_id and finding.decided_by else "somebody"
+    who = finding.decided_by.get_username() if finding.decided_by_id and finding.decided_by else gettext("somebody")
     when = f"{finding.decided_at:%Y-%m-%d %H:%M}" if finding.decided_at else ""
+    names = {"who": who, "when": when}
     if finding.decided_by_exception_id:
-        return f"Standing exception #{finding.decided_by_exception_id}, made by {who} on {when}"
+        return gettext("Standing exception #%(number)s, made by %(who)s on %(when)s") % {
+            **names, "number": finding.decided_by_exception_id}
     if finding.carried_from_id:
-        carried = finding.carried_from.screening_id if finding.carried_from else "an earlier screening"
-        return f"Decided by {who} on {when}; carried over from screening #{carried}"
+        carried = finding.carried_from.screening_id if finding.carried_from else gettext("an earlier screening")
+        return gettext("Decided by %(who)s on %(when)s; carried over from screening #%(carried)s") % {
+            **names, "carried": carried}
     if finding.decision == Decision.OPEN:
-        return f"Reopened by {who} on {when}"
-    return f"Decided by {who} on {when}"
+        return gettext("Reopened by %(who)s on %(when)s") % names
+    return gettext("Decided by %(who)s on %(when)s") % names
 
 
 def finding_views(findings: Iterable[Finding], *, screening: Screening) -> list[FindingView]:
@@ -101,22 +119,22 @@ def policy_lines(screening: Screening) -> list[tuple[str, str]]:
     policy = PolicyConfig.from_dict(screening.policy)
     domains = dict(NetworkDomain.choices)
     lines = [
-        ("Fuzzy review threshold", f"{policy.review_threshold:.2f}"),
-        ("Domain for lines without one", domains.get(policy.default_domain, "none")),
-        ("Trusted list in force", "yes" if policy.trusted_in_force else "no"),
+        (gettext("Fuzzy review threshold"), f"{policy.review_threshold:.2f}"),
+        (gettext("Domain for lines without one"), domains.get(policy.default_domain, gettext("none"))),
+        (gettext("Trusted list in force"), gettext("yes") if policy.trusted_in_force else gettext("no")),
         (
-            "Rules",
+            gettext("Rules"),
             ", ".join(rule_title(code) for code in policy.enabled_rules)
             if policy.enabled_rules is not None
-            else "all rules",
+            else gettext("all rules"),
         ),
     ]
     for code, table in policy.severities.items():
         cells = ", ".join(f"{_domain_label(domains, domain)}: {severity}" for domain, severity in table.items())
-        lines.append((f"Severity of {rule_title(code)}", cells))
+        lines.append((gettext("Severity of %(rule)s") % {"rule": rule_title(code)}, cells))
     if policy.extra_headers:
         lines.append((
-            "Columns named by hand",
+            gettext("Columns named by hand"),
             ", ".join(f"{header} = {name}" for header, name in policy.extra_headers.items()),
         ))
     return lines
@@ -124,7 +142,7 @@ def policy_lines(screening: Screening) -> list[tuple[str, str]]:
 
 def _domain_label(domains: dict, domain: str) -> str:
     if domain == "":
-        return "no domain"
+        return gettext("no domain")
     if domain == "*":
-        return "every domain"
+        return gettext("every domain")
     return domains.get(domain, domain)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from screening.choices import Decision, NetworkDomain, Severity
 from screening.engine.policy import RULES
@@ -27,7 +28,9 @@ FIELD_LABELS = {
 
 
 def rule_choices() -> list[tuple[str, str]]:
-    return [(code, rule.title or code) for code, rule in RULES.items()]
+    from screening.display import rule_title
+
+    return [(code, rule_title(code)) for code in RULES]
 
 
 class FindingOrdering(django_filters.OrderingFilter):
@@ -44,18 +47,18 @@ class FindingOrdering(django_filters.OrderingFilter):
 
 class FindingFilterSet(django_filters.FilterSet):
     severity = django_filters.MultipleChoiceFilter(
-        choices=Severity.choices, widget=forms.CheckboxSelectMultiple, label="Severity"
+        choices=Severity.choices, widget=forms.CheckboxSelectMultiple, label=_("Severity")
     )
-    rule = django_filters.ChoiceFilter(choices=rule_choices, label="Rule", empty_label="Any rule")
-    sheet = django_filters.CharFilter(label="Sheet")
+    rule = django_filters.ChoiceFilter(choices=rule_choices, label=_("Rule"), empty_label=_("Any rule"))
+    sheet = django_filters.CharFilter(label=_("Sheet"))
     field = django_filters.ChoiceFilter(
-        choices=[(f.value, FIELD_LABELS[f.value]) for f in PARTY_FIELDS], label="Column kind", empty_label="Any"
+        choices=[(f.value, FIELD_LABELS[f.value]) for f in PARTY_FIELDS], label=_("Column kind"), empty_label=_("Any")
     )
-    domain = django_filters.ChoiceFilter(choices=NetworkDomain.choices, label="Domain", empty_label="Any")
+    domain = django_filters.ChoiceFilter(choices=NetworkDomain.choices, label=_("Domain"), empty_label=_("Any"))
     decision = django_filters.ChoiceFilter(
-        choices=DECISION_FILTER_CHOICES, method="filter_decision", label="Decision", empty_label="Any"
+        choices=DECISION_FILTER_CHOICES, method="filter_decision", label=_("Decision"), empty_label=_("Any")
     )
-    q = django_filters.CharFilter(method="filter_text", label="Text")
+    q = django_filters.CharFilter(method="filter_text", label=_("Text"))
     ordering = FindingOrdering(
         fields=(
             ("severity_rank", "severity"),
@@ -77,8 +80,8 @@ class FindingFilterSet(django_filters.FilterSet):
             "party": "Party",
             "decision": "Decision",
         },
-        label="Sort by",
-        empty_label="Severity, then place in the file",
+        label=_("Sort by"),
+        empty_label=_("Severity, then place in the file"),
     )
 
     class Meta:
@@ -102,8 +105,8 @@ class FindingFilterSet(django_filters.FilterSet):
 
 
 class EntityFilterSet(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="filter_name", label="Name or alias")
-    country = django_filters.CharFilter(lookup_expr="iexact", label="Country")
+    q = django_filters.CharFilter(method="filter_name", label=_("Name or alias"))
+    country = django_filters.CharFilter(lookup_expr="iexact", label=_("Country"))
 
     class Meta:
         model = Entity
@@ -119,8 +122,10 @@ class EntityFilterSet(django_filters.FilterSet):
 class StandingExceptionFilterSet(django_filters.FilterSet):
     STATE_CHOICES = [("active", "Active"), ("revoked", "Revoked")]
 
-    state = django_filters.ChoiceFilter(choices=STATE_CHOICES, method="filter_state", label="State", empty_label="All")
-    q = django_filters.CharFilter(method="filter_text", label="Value or entity")
+    state = django_filters.ChoiceFilter(
+        choices=STATE_CHOICES, method="filter_state", label=_("State"), empty_label=_("All")
+    )
+    q = django_filters.CharFilter(method="filter_text", label=_("Value or entity"))
 
     class Meta:
         model = StandingException
@@ -134,7 +139,7 @@ class StandingExceptionFilterSet(django_filters.FilterSet):
 
 
 class AuditEntryFilterSet(django_filters.FilterSet):
-    action = django_filters.CharFilter(lookup_expr="startswith", label="Action")
+    action = django_filters.CharFilter(lookup_expr="startswith", label=_("Action"))
 
     class Meta:
         model = AuditEntry

@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 from . import conf
 from .choices import Decision, ListFormat, ListKind, NetworkDomain
@@ -47,22 +48,24 @@ def validate_upload(upload, *, extensions=None) -> None:
 
 
 class ScreeningUploadForm(forms.Form):
-    boms = MultipleFileField(label="Bill of materials files", help_text="xlsx, xlsm, xls, ods or csv; several at once.")
-    declaration = forms.FileField(
-        label="Subcontractor declaration",
-        required=False,
-        help_text="Optional: a sheet with Contractor and Subcontractor columns.",
+    boms = MultipleFileField(
+        label=_("Bill of materials files"), help_text=_("xlsx, xlsm, xls, ods or csv; several at once.")
     )
-    bidder = forms.CharField(max_length=300, required=False, help_text="The tenderer, top of the chain.")
+    declaration = forms.FileField(
+        label=_("Subcontractor declaration"),
+        required=False,
+        help_text=_("Optional: a sheet with Contractor and Subcontractor columns."),
+    )
+    bidder = forms.CharField(max_length=300, required=False, help_text=_("The tenderer, top of the chain."))
     lists = forms.ModelMultipleChoiceField(
         queryset=SupplierList.objects.filter(versions__isnull=False).distinct(),
         required=False,
-        help_text="Leave empty to use every active list.",
+        help_text=_("Leave empty to use every active list."),
     )
     default_domain = forms.ChoiceField(
         choices=[("", "—")] + NetworkDomain.choices,
         required=False,
-        help_text="Network domain for lines that name none (the lot's domain).",
+        help_text=_("Network domain for lines that name none (the lot's domain)."),
     )
 
     def clean_boms(self):
@@ -91,15 +94,15 @@ LIST_FILE_HELP = (
 
 def list_format_field() -> forms.ChoiceField:
     return forms.ChoiceField(
-        label="Format",
+        label=_("Format"),
         choices=[("", "Detect from the content"), *ListFormat.choices],
         required=False,
-        help_text="Leave on “Detect” unless the file is read as the wrong format.",
+        help_text=_("Leave on “Detect” unless the file is read as the wrong format."),
     )
 
 
 class ListImportForm(forms.Form):
-    name = forms.CharField(max_length=200, help_text="A new name creates the list; an existing one adds a version.")
+    name = forms.CharField(max_length=200, help_text=_("A new name creates the list; an existing one adds a version."))
     kind = forms.ChoiceField(choices=ListKind.choices)
     publisher = forms.CharField(max_length=200, required=False)
     file = forms.FileField(help_text=LIST_FILE_HELP)
@@ -117,23 +120,23 @@ class FindingDecisionForm(forms.Form):
 
     findings = forms.ModelMultipleChoiceField(
         queryset=None,
-        label="Findings",
+        label=_("Findings"),
         error_messages={"required": "Tick at least one finding.", "invalid_choice": "A finding was not found."},
     )
     decision = forms.ChoiceField(
         choices=[(Decision.CONFIRMED, "Confirm"), (Decision.DISMISSED, "Dismiss"), ("open", "Reopen")],
-        label="Decision",
+        label=_("Decision"),
     )
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "A decision needs a reason: write why, so that a reader can follow it later."},
-        help_text="Kept with the decision and in the audit log.",
+        help_text=_("Kept with the decision and in the audit log."),
     )
     save_exception = forms.BooleanField(
         required=False,
-        label="Save as a standing exception",
-        help_text="Later screenings dismiss the same cell value against the same listed entity automatically.",
+        label=_("Save as a standing exception"),
+        help_text=_("Later screenings dismiss the same cell value against the same listed entity automatically."),
     )
 
     def __init__(self, *args, findings_queryset, **kwargs):
@@ -153,7 +156,7 @@ class FindingDecisionForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label="Reason",
+        label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Write why: the reason is kept in the audit log."},
     )
@@ -165,16 +168,16 @@ class WebListImportForm(forms.Form):
     supplier_list = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        label="List",
-        empty_label="A new list",
-        help_text="Add a version to one of your lists, or leave this as “A new list” and name it below.",
+        label=_("List"),
+        empty_label=_("A new list"),
+        help_text=_("Add a version to one of your lists, or leave this as “A new list” and name it below."),
     )
-    name = forms.CharField(max_length=200, required=False, label="Name of the new list")
-    kind = forms.ChoiceField(choices=ListKind.choices, required=False, label="Kind of the new list")
-    publisher = forms.CharField(max_length=200, required=False, label="Publisher")
-    file = forms.FileField(label="List file", help_text=LIST_FILE_HELP)
+    name = forms.CharField(max_length=200, required=False, label=_("Name of the new list"))
+    kind = forms.ChoiceField(choices=ListKind.choices, required=False, label=_("Kind of the new list"))
+    publisher = forms.CharField(max_length=200, required=False, label=_("Publisher"))
+    file = forms.FileField(label=_("List file"), help_text=LIST_FILE_HELP)
     list_format = list_format_field()
-    note = forms.CharField(required=False, label="Note", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(required=False, label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, lists_queryset, may_create: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from . import conf
 from .choices import (
@@ -35,13 +36,13 @@ class SupplierList(models.Model):
     kind = models.CharField(max_length=20, choices=ListKind.choices)
     scope = models.CharField(
         max_length=100, blank=True, db_index=True,
-        help_text="Who may see the list: empty for a public list, else the owner's scope (see screening.access).",
+        help_text=_("Who may see the list: empty for a public list, else the owner's scope (see screening.access)."),
     )
-    publisher = models.CharField(max_length=200, blank=True, help_text="Who publishes the list.")
+    publisher = models.CharField(max_length=200, blank=True, help_text=_("Who publishes the list."))
     source_url = models.URLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(
-        default=True, help_text="Active lists are used when a screening names no lists of its own."
+        default=True, help_text=_("Active lists are used when a screening names no lists of its own.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -63,7 +64,7 @@ class ListVersion(models.Model):
     number = models.PositiveIntegerField()
     source_filename = models.CharField(max_length=255, blank=True)
     source_format = models.CharField(
-        max_length=20, choices=ListFormat.choices, blank=True, help_text="The format the file was read as."
+        max_length=20, choices=ListFormat.choices, blank=True, help_text=_("The format the file was read as.")
     )
     sha256 = models.CharField(max_length=64, blank=True)
     entity_count = models.PositiveIntegerField(default=0)
@@ -100,19 +101,19 @@ class Entity(models.Model):
     name = models.CharField(max_length=500)
     kind = models.CharField(max_length=10, choices=EntityKind.choices, default=EntityKind.COMPANY)
     keywords = models.JSONField(
-        default=list, blank=True, help_text="A category's words and phrases, matched in a BOM line's description."
+        default=list, blank=True, help_text=_("A category's words and phrases, matched in a BOM line's description.")
     )
     product_codes = models.JSONField(
-        default=list, blank=True, help_text="A category's product codes (HS code prefixes, model numbers)."
+        default=list, blank=True, help_text=_("A category's product codes (HS code prefixes, model numbers).")
     )
     aliases = models.JSONField(default=list, blank=True)
     country = models.CharField(max_length=2, blank=True)
     registration_number = models.CharField(max_length=100, blank=True)
     lei = models.CharField("LEI", max_length=20, blank=True)
     reason = models.TextField(blank=True)
-    source = models.TextField(blank=True, help_text="Where the listing comes from: a citation or URL.")
+    source = models.TextField(blank=True, help_text=_("Where the listing comes from: a citation or URL."))
     source_row = models.PositiveIntegerField(
-        null=True, blank=True, help_text="Row, line or record number in the imported file."
+        null=True, blank=True, help_text=_("Row, line or record number in the imported file.")
     )
 
     class Meta:
@@ -134,7 +135,7 @@ class Relation(models.Model):
     parent = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="child_relations")
     kind = models.CharField(max_length=20, choices=RelationKind.choices)
     divested = models.BooleanField(
-        default=False, help_text="A former affiliate: screened as a review case instead of a block."
+        default=False, help_text=_("A former affiliate: screened as a review case instead of a block.")
     )
 
     class Meta:
@@ -183,13 +184,13 @@ class Screening(models.Model):
     subject_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
     subject = GenericForeignKey("subject_type", "subject_id")
     label = models.CharField(max_length=255, blank=True)
-    scope = models.CharField(max_length=100, blank=True, db_index=True, help_text="Who may see the screening.")
+    scope = models.CharField(max_length=100, blank=True, db_index=True, help_text=_("Who may see the screening."))
 
     status = models.CharField(max_length=20, choices=ScreeningStatus.choices, default=ScreeningStatus.QUEUED)
     files = models.ManyToManyField(UploadedFile, related_name="screenings")
     list_versions = models.ManyToManyField(ListVersion, related_name="screenings")
     policy = models.JSONField(default=dict, blank=True)
-    bidder = models.CharField(max_length=300, blank=True, help_text="The tenderer, top of the chain.")
+    bidder = models.CharField(max_length=300, blank=True, help_text=_("The tenderer, top of the chain."))
 
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -220,10 +221,10 @@ class Screening(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="rescreens",
-        help_text="The screening this one repeats against newer list versions.",
+        help_text=_("The screening this one repeats against newer list versions."),
     )
     trigger = models.CharField(max_length=20, choices=ScreeningTrigger.choices, default=ScreeningTrigger.MANUAL)
-    reason = models.TextField(blank=True, help_text="Why the screening was started, when not by a person's choice.")
+    reason = models.TextField(blank=True, help_text=_("Why the screening was started, when not by a person's choice."))
     # The companies the screening's files and chain name, normalised (engine.names.normalise) -> as first written:
     # {"bom": {...}, "chain": {...}}. Recorded once it is done (services.impact), so that a list import can find
     # the screenings it may change without reading their rows again; null until then.
@@ -279,7 +280,7 @@ class ListImportImpact(models.Model):
     screenings_affected = models.PositiveIntegerField(default=0)
     screenings_rescreened = models.PositiveIntegerField(default=0)
     details = models.JSONField(
-        default=list, blank=True, help_text="Per affected screening: its id, the new screening's id and why."
+        default=list, blank=True, help_text=_("Per affected screening: its id, the new screening's id and why.")
     )
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -300,7 +301,7 @@ class ScreeningChunk(models.Model):
     index = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
     row_count = models.PositiveIntegerField(default=0)
-    payload = models.JSONField(default=dict, help_text="The chunk's BOM rows, as the reader gave them.")
+    payload = models.JSONField(default=dict, help_text=_("The chunk's BOM rows, as the reader gave them."))
     attempts = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -330,11 +331,11 @@ class Finding(models.Model):
     severity = models.CharField(max_length=10, choices=Severity.choices)
     domain = models.CharField(max_length=20, choices=NetworkDomain.choices, blank=True)
     entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="findings")
-    entity_key = models.CharField(max_length=64, blank=True, help_text="The entity's id, or empty.")
+    entity_key = models.CharField(max_length=64, blank=True, help_text=_("The entity's id, or empty."))
     score = models.FloatField(null=True, blank=True)
     path = models.JSONField(default=list)
     explanation = models.TextField()
-    cells = models.JSONField(default=dict, blank=True, help_text="The row's values, by header.")
+    cells = models.JSONField(default=dict, blank=True, help_text=_("The row's values, by header."))
 
     # The review: a person's decision, a standing exception's, or one carried over from an earlier screening.
     decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default=Decision.OPEN)
@@ -345,11 +346,11 @@ class Finding(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     decided_by_exception = models.ForeignKey(
         "StandingException", null=True, blank=True, on_delete=models.SET_NULL, related_name="findings",
-        help_text="The standing exception that dismissed this finding automatically.",
+        help_text=_("The standing exception that dismissed this finding automatically."),
     )
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The finding of an earlier screening whose decision was carried over to this one.",
+        help_text=_("The finding of an earlier screening whose decision was carried over to this one."),
     )
 
     class Meta:
@@ -403,8 +404,8 @@ class StandingException(models.Model):
     """
 
     scope = models.CharField(max_length=100, blank=True, db_index=True)
-    value_key = models.CharField(max_length=1000, help_text="The cell value, normalised (engine.names.normalise).")
-    value = models.TextField(help_text="The cell value as written where the exception was made.")
+    value_key = models.CharField(max_length=1000, help_text=_("The cell value, normalised (engine.names.normalise)."))
+    value = models.TextField(help_text=_("The cell value as written where the exception was made."))
     list_name = models.CharField(max_length=200, blank=True)
     entity_name = models.CharField(max_length=500, blank=True)
     reason = models.TextField()
@@ -414,7 +415,7 @@ class StandingException(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     source_finding = models.ForeignKey(
         Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        help_text="The finding whose dismissal made this exception.",
+        help_text=_("The finding whose dismissal made this exception."),
     )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
@@ -468,9 +469,9 @@ class AuditEntry(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_name = models.CharField(max_length=300, blank=True, help_text="Who, as they were named at the time.")
+    actor_name = models.CharField(max_length=300, blank=True, help_text=_("Who, as they were named at the time."))
     action = models.CharField(max_length=50, db_index=True, help_text='What happened, such as "finding.dismissed".')
-    summary = models.TextField(help_text="What happened, in a sentence a person can read a year later.")
+    summary = models.TextField(help_text=_("What happened, in a sentence a person can read a year later."))
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -498,8 +499,8 @@ class ApiToken(models.Model):
     is shown once, when it is made. Revoking it stops it at once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text="What the token is for, e.g. the client system's name.")
-    prefix = models.CharField(max_length=16, help_text="The token's first characters, to tell tokens apart.")
+    name = models.CharField(max_length=100, help_text=_("What the token is for, e.g. the client system's name."))
+    prefix = models.CharField(max_length=16, help_text=_("The token's first characters, to tell tokens apart."))
     key_hash = models.CharField(max_length=64, unique=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -526,8 +527,8 @@ class IdempotencyRecord(models.Model):
     key = models.CharField(max_length=255)
     method = models.CharField(max_length=10)
     path = models.CharField(max_length=1000)
-    fingerprint = models.CharField(max_length=64, help_text="SHA-256 of the request's method, path and body.")
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text="Empty while in progress.")
+    fingerprint = models.CharField(max_length=64, help_text=_("SHA-256 of the request's method, path and body."))
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty while in progress."))
     response = models.JSONField(null=True, blank=True)
     headers = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -542,12 +543,15 @@ class WebhookEndpoint(models.Model):
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
     scope = models.CharField(
-        max_length=100, blank=True, db_index=True, help_text="The owner's scope when registered: whose events it gets."
+        max_length=100, blank=True, db_index=True,
+        help_text=_("The owner's scope when registered: whose events it gets."),
     )
     url = models.URLField("URL", max_length=500)
-    secret = models.CharField(max_length=100, help_text="Signs every request (HMAC-SHA256); shown to the owner once.")
+    secret = models.CharField(
+        max_length=100, help_text=_("Signs every request (HMAC-SHA256); shown to the owner once.")
+    )
     events = models.JSONField(
-        default=list, blank=True, help_text="The event types to send (screening.done, ...); empty for all."
+        default=list, blank=True, help_text=_("The event types to send (screening.done, ...); empty for all.")
     )
     description = models.CharField(max_length=200, blank=True)
     is_active = models.BooleanField(default=True)
@@ -567,7 +571,7 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: queued once, tried with backoff until delivered or given up, every try logged."""
 
     endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event_id = models.UUIDField(help_text="The event's id: the same for every endpoint and every try.")
+    event_id = models.UUIDField(help_text=_("The event's id: the same for every endpoint and every try."))
     event_type = models.CharField(max_length=50)
     event_key = models.CharField(
         max_length=100, help_text='What the event is about, such as "screening.done:12": queued once per endpoint.'
@@ -577,11 +581,11 @@ class WebhookDelivery(models.Model):
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveIntegerField(null=True, blank=True, help_text="The last try's HTTP status.")
-    response_body = models.TextField(blank=True, help_text="The start of the last try's response body.")
-    error = models.TextField(blank=True, help_text="Why the last try failed, when it did.")
+    response_status = models.PositiveIntegerField(null=True, blank=True, help_text=_("The last try's HTTP status."))
+    response_body = models.TextField(blank=True, help_text=_("The start of the last try's response body."))
+    error = models.TextField(blank=True, help_text=_("Why the last try failed, when it did."))
     attempt_log = models.JSONField(
-        default=list, blank=True, help_text="Every try: when, HTTP status, the start of the body, error, duration."
+        default=list, blank=True, help_text=_("Every try: when, HTTP status, the start of the body, error, duration.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
     delivered_at = models.DateTimeField(null=True, blank=True)

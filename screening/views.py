@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_POST
 
 from screening import charts, selectors
@@ -154,9 +155,13 @@ def screening_cancel_view(request, pk: int):
     if not access().can_screen(request.user):
         raise PermissionDenied("Only an officer can cancel a screening.")
     if screening_cancel(screening=screening, user=request.user):
-        messages.success(request, f"Screening #{screening.pk} was cancelled; its files are kept.")
+        messages.success(
+            request,
+            gettext("Screening #%(number)s was cancelled; its files are kept.")
+            % {"number": screening.pk},
+        )
     else:
-        messages.info(request, f"Screening #{screening.pk} had already finished.")
+        messages.info(request, gettext("Screening #%(number)s had already finished.") % {"number": screening.pk})
     return redirect("screening:detail", pk=screening.pk)
 
 
@@ -167,12 +172,13 @@ def screening_rescreen_view(request, pk: int):
     if not access().can_screen(request.user):
         raise PermissionDenied("Only an officer can re-screen.")
     if not screening.is_finished:
-        messages.error(request, "This screening is still running; re-screen it once it has finished.")
+        messages.error(request, gettext("This screening is still running; re-screen it once it has finished."))
         return redirect("screening:detail", pk=screening.pk)
     new = screening_rescreen(screening=screening, user=request.user)
     messages.success(
         request,
-        f"Screening #{new.pk} started against the current list versions; #{screening.pk} and its decisions are kept.",
+        gettext("Screening #%(new)s started against the current list versions; #%(old)s and its decisions are kept.")
+        % {"new": new.pk, "old": screening.pk},
     )
     return redirect("screening:detail", pk=new.pk)
 
@@ -206,7 +212,7 @@ def finding_decide_view(request, pk: int):
         findings_queryset=screening.findings.select_related("entity__version__supplier_list", "screening"),
     )
     if not form.is_valid():
-        messages.error(request, "Nothing was decided: see the form below the findings.")
+        messages.error(request, gettext("Nothing was decided: see the form below the findings."))
         return _render_detail(request, screening, decide_form=form)
     data = form.cleaned_data
     try:
@@ -221,12 +227,12 @@ def finding_decide_view(request, pk: int):
         for message in error.messages:
             form.add_error(None, message)
         return _render_detail(request, screening, decide_form=form)
-    label = Decision(data["decision"]).label.lower() if data["decision"] else "reopened"
-    messages.success(
-        request,
-        f"{len(decided)} finding(s) {label}"
-        + (" and saved as a standing exception." if data["save_exception"] else "."),
-    )
+    label = Decision(data["decision"]).label.lower() if data["decision"] else gettext("reopened")
+    if data["save_exception"]:
+        text = gettext("%(count)s finding(s) %(decision)s and saved as a standing exception.")
+    else:
+        text = gettext("%(count)s finding(s) %(decision)s.")
+    messages.success(request, text % {"count": len(decided), "decision": label})
     return redirect(_next_url(request, reverse("screening:detail", args=[screening.pk]) + "#findings"))
 
 
@@ -327,7 +333,7 @@ def exception_revoke_view(request, pk: int):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"Standing exception #{exception.pk} was revoked.")
+            messages.success(request, gettext("Standing exception #%(number)s was revoked.") % {"number": exception.pk})
             return redirect("screening:exception_list")
     return _render_exceptions(request, revoke_forms={exception.pk: form})
 
@@ -515,8 +521,9 @@ def list_import(request):
         else:
             messages.success(
                 request,
-                f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations. "
-                f"{version.import_notes}".strip(),
+                (gettext("Imported %(version)s: %(entities)s entities, %(relations)s relations.") % {
+                    "version": version, "entities": version.entity_count, "relations": version.relation_count,
+                } + f" {version.import_notes}").strip(),
             )
             return redirect("screening:list_detail", pk=version.supplier_list_id)
     return render(
