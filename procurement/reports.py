@@ -21,7 +21,7 @@ SUMMARY_COLUMNS = (
     ("lots", "Lots"),
     ("status", "Screening status"),
     ("verdict", "Verdict"),
-    *((severity.value, severity.label) for severity in Severity),
+    *((severity.value, str(severity.label)) for severity in Severity),
     ("restricted_share", "Restricted value share"),
     ("untrusted_share", "Untrusted value share"),
     ("list_versions", "List versions"),
