@@ -18,7 +18,21 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
-SHARED_DATA = ROOT.parent / "shared" / "data"
+
+
+def _shared_data() -> Path:
+    """The published schemas in ../shared/data, read in place: beside the checkout, or beside a folder above it (a
+    CI clone may sit deeper), or where SHARED_DATA_DIR says."""
+    if os.environ.get("SHARED_DATA_DIR"):
+        return Path(os.environ["SHARED_DATA_DIR"])
+    for folder in (ROOT, *ROOT.parents):
+        candidate = folder.parent / "shared" / "data"
+        if candidate.is_dir():
+            return candidate
+    return Path("/work/shared/data")
+
+
+SHARED_DATA = _shared_data()
 REQUIRE_SERVICES = os.environ.get("SCREENING_REQUIRE_SERVICES") == "1"
 
 

@@ -460,7 +460,7 @@ def test_a_real_worker_turns_a_bulk_upload_into_screened_bids(sample_lists, cele
         screenings = [bid_latest_screening(bid) for bid in Bid.objects.filter(tender=tender)]
         return screenings if screenings and all(s.is_finished for s in screenings) else None
 
-    wait_for(all_screened, timeout=120, message=f"the bulk upload and its screenings\n{celery_worker.output()[-3000:]}")
+    wait_for(all_screened, timeout=240, message=f"the bulk upload and its screenings\n{celery_worker.output()[-3000:]}")
 
     verdicts = {bid.bidder_name: bid_latest_screening(bid).verdict for bid in Bid.objects.filter(tender=tender)}
     assert verdicts == {"Huawei Reseller Ltd": "fail", "Clean Bidder AB": "pass"}
