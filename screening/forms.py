@@ -85,7 +85,7 @@ class ScreeningUploadForm(forms.Form):
 
 # What a list file may be called: the project's CSV/XLSX, FollowTheMoney JSON lines, the CSL's JSON and CSV.
 LIST_EXTENSIONS = (".csv", ".xlsx", ".xls", ".ods", ".txt", ".json", ".jsonl", ".ndjson", ".ftm")
-LIST_FILE_HELP = (
+LIST_FILE_HELP = _(
     "CSV or XLSX with the project's columns (name, aliases, country, parent, relation, reason, source; type, "
     "keywords, product_codes for product categories), OpenSanctions / FollowTheMoney entities (JSON lines), or "
     "the US Consolidated Screening List (JSON or CSV)."
@@ -95,7 +95,7 @@ LIST_FILE_HELP = (
 def list_format_field() -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Format"),
-        choices=[("", "Detect from the content"), *ListFormat.choices],
+        choices=[("", _("Detect from the content")), *ListFormat.choices],
         required=False,
         help_text=_("Leave on “Detect” unless the file is read as the wrong format."),
     )
