@@ -26,6 +26,7 @@ from django.db import OperationalError, transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from screening import conf as screening_conf
 from screening.choices import FileRole
@@ -118,19 +119,19 @@ def bulk_upload_create(*, tender: Tender, user, content: File) -> BulkUpload:
     name = PurePath(content.name or "").name
     suffix = PurePath(name).suffix.lower()
     if suffix not in (*ARCHIVE_SUFFIXES, *WORKBOOK_SUFFIXES):
-        raise ValidationError({"file": (
-            f"{name or 'The file'}: files of type '{suffix or 'none'}' cannot hold many bids. Upload a .zip of "
-            f"BOM files, or a workbook ({', '.join(WORKBOOK_SUFFIXES)}) with one sheet per bidder."
-        )})
+        raise ValidationError({"file": gettext(
+            "%(name)s: files of type '%(suffix)s' cannot hold many bids. Upload a .zip of BOM files, or a workbook "
+            "(%(suffixes)s) with one sheet per bidder."
+        ) % {"name": name or gettext("The file"), "suffix": suffix or gettext("none"),
+             "suffixes": ", ".join(WORKBOOK_SUFFIXES)}})
     size = content.size
     if not size:
-        raise ValidationError({"file": f"{name} is empty. Upload the file again."})
+        raise ValidationError({"file": gettext("%(name)s is empty. Upload the file again.") % {"name": name}})
     limit = bulk_max_upload_bytes()
     if size > limit:
-        raise ValidationError({"file": (
-            f"{name} is {filesizeformat(size)}; the limit is {filesizeformat(limit)}. Split the bids into several "
-            "uploads."
-        )})
+        raise ValidationError({"file": gettext(
+            "%(name)s is %(size)s; the limit is %(limit)s. Split the bids into several uploads."
+        ) % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}})
     if suffix in ARCHIVE_SUFFIXES:
         try:
             SafeZip(content, filename=name, limits=bulk_archive_limits()).close()  # the table of contents only

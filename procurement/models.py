@@ -32,6 +32,8 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -44,6 +46,10 @@ class Membership(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}, {self.organisation})"
@@ -114,6 +120,8 @@ class Tender(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name = _("tender")
+        verbose_name_plural = _("tenders")
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(
@@ -143,6 +151,8 @@ class Lot(models.Model):
     domain = models.CharField(max_length=20, choices=NetworkDomain.choices)
 
     class Meta:
+        verbose_name = _("lot")
+        verbose_name_plural = _("lots")
         ordering = ["tender", "number"]
         constraints = [
             models.UniqueConstraint(
@@ -175,6 +185,8 @@ class Bid(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("bid")
+        verbose_name_plural = _("bids")
         ordering = ["tender", "created_at", "pk"]
 
     def __str__(self) -> str:
@@ -192,6 +204,8 @@ class BidDocument(models.Model):
     role = models.CharField(max_length=20, choices=FileRole.choices, default=FileRole.BOM)
 
     class Meta:
+        verbose_name = _("bid document")
+        verbose_name_plural = _("bid documents")
         ordering = ["bid", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["bid", "file"], name="procurement_biddocument_unique_file"),
@@ -302,6 +316,8 @@ class BulkUpload(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("bulk upload")
+        verbose_name_plural = _("bulk uploads")
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
@@ -330,6 +346,8 @@ class BulkUploadItem(models.Model):
     processed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("bulk upload item")
+        verbose_name_plural = _("bulk upload items")
         ordering = ["bulk_upload", "position"]
         constraints = [
             models.UniqueConstraint(fields=["bulk_upload", "position"], name="procurement_bulkuploaditem_unique"),

@@ -11,6 +11,7 @@ from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 
 from screening.engine.policy import PolicyConfig
 from screening.models import ListVersion, Screening, SupplierList
@@ -357,17 +358,19 @@ def bulk_upload_progress(*, bulk_upload: BulkUpload, items: list[BulkUploadItem]
     created = settled / total if total else 0.0
     screening_share = sum(screening.progress for screening in screenings) / len(screenings) if screenings else 0.0
     if bulk_upload.status == BulkUploadStatus.FAILED:
-        progress, label = 1.0, "Failed"
+        progress, label = 1.0, gettext("Failed")
     elif bulk_upload.status == BulkUploadStatus.QUEUED:
-        progress, label = 0.0, "Queued"
+        progress, label = 0.0, gettext("Queued")
     elif bulk_upload.status == BulkUploadStatus.RUNNING:
         progress = 0.2 * created
-        label = f"Creating bids: {settled} of {total} files" if total else "Reading the file…"
+        label = (gettext("Creating bids: %(settled)s of %(total)s files") % {"settled": settled, "total": total}
+                 if total else gettext("Reading the file…"))
     elif screened < len(screenings):
         progress = 0.2 + 0.8 * screening_share
-        label = f"Screening: {screened} of {len(screenings)} bids done"
+        label = gettext("Screening: %(screened)s of %(total)s bids done") % {"screened": screened,
+                                                                               "total": len(screenings)}
     else:
-        progress, label = 1.0, "Done"
+        progress, label = 1.0, gettext("Done")
     return {
         "status": bulk_upload.status,
         "status_display": label,

@@ -12,6 +12,8 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from .choices import FileRole
 from .engine.policy import PolicyConfig
@@ -81,7 +83,7 @@ class SupplierListAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # lists are created by importing their first version
 
-    @admin.display(description="Latest version")
+    @admin.display(description=_("Latest version"))
     def latest_version(self, obj):
         version = obj.current_version
         return f"v{version.number} ({version.entity_count} entities)" if version else "—"
@@ -118,13 +120,16 @@ class SupplierListAdmin(admin.ModelAdmin):
             except ListImportError as error:
                 rejected = error.lines()
                 form.add_error(
-                    "file", f"{error.count} record(s) rejected; nothing was imported. Correct them and upload again."
+                    "file",
+                    gettext("%(count)s record(s) rejected; nothing was imported. Correct them and upload again.")
+                    % {"count": error.count},
                 )
             else:
                 self.message_user(
                     request,
-                    f"Imported {version}: {version.entity_count} entities, {version.relation_count} relations. "
-                    f"{version.import_notes}".strip(),
+                    (gettext("Imported %(version)s: %(entities)s entities, %(relations)s relations.")
+                     % {"version": version, "entities": version.entity_count, "relations": version.relation_count}
+                     + f" {version.import_notes}").strip(),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -133,7 +138,7 @@ class SupplierListAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Import a list version",
+            "title": gettext("Import a list version"),
             "form": form,
             "rejected": rejected,
         }
@@ -170,7 +175,7 @@ class RelationInline(ReadOnlyInline):
     fk_name = "child"
     fields = ["kind", "parent", "divested"]
     readonly_fields = fields
-    verbose_name = "owner or contractor"
+    verbose_name = _("owner or contractor")
 
 
 @admin.register(Entity)
@@ -192,7 +197,7 @@ class EntityAdmin(ReadOnlyAdmin):
     ]
     inlines = [RelationInline]
 
-    @admin.display(description="Aliases")
+    @admin.display(description=_("Aliases"))
     def short_aliases(self, obj):
         return ", ".join(obj.aliases[:4]) + (" …" if len(obj.aliases) > 4 else "")
 
@@ -216,7 +221,7 @@ class FindingInline(ReadOnlyInline):
     show_change_link = True
     classes = ["collapse"]
 
-    @admin.display(description="Path")
+    @admin.display(description=_("Path"))
     def chain(self, obj):
         return " → ".join(obj.path)
 
@@ -278,31 +283,31 @@ class ScreeningAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="Progress")
+    @admin.display(description=_("Progress"))
     def progress_display(self, obj):
         return f"{obj.rows_done} / {obj.rows_total} rows ({obj.progress:.0%})"
 
-    @admin.display(description="List versions")
+    @admin.display(description=_("List versions"))
     def versions_used(self, obj):
         return ", ".join(str(v) for v in obj.list_versions.select_related("supplier_list"))
 
-    @admin.display(description="Files")
+    @admin.display(description=_("Files"))
     def files_used(self, obj):
         return format_html(
             "<br>".join(["{} ({}, sha256 {})"] * obj.files.count()),
             *[part for f in obj.files.all() for part in (f.original_name, f.get_role_display(), f.sha256[:16])],
         )
 
-    @admin.action(description="Cancel the selected screenings")
+    @admin.action(description=_("Cancel the selected screenings"))
     def cancel(self, request, queryset):
         cancelled = sum(screening_cancel(screening=s, user=request.user) for s in queryset)
-        self.message_user(request, f"Cancelled {cancelled} screening(s).")
+        self.message_user(request, gettext("Cancelled %(count)s screening(s).") % {"count": cancelled})
 
-    @admin.action(description="Re-screen against the current list versions")
+    @admin.action(description=_("Re-screen against the current list versions"))
     def rescreen(self, request, queryset):
         for screening in queryset:
             screening_rescreen(screening=screening, user=request.user)
-        self.message_user(request, f"Started {queryset.count()} screening(s).")
+        self.message_user(request, gettext("Started %(count)s screening(s).") % {"count": queryset.count()})
 
     def add_view(self, request, form_url="", extra_context=None):
         if not self.has_add_permission(request):
@@ -332,12 +337,12 @@ class ScreeningAdmin(admin.ModelAdmin):
                     bidder=data["bidder"],
                     user=request.user,
                 )
-            self.message_user(request, f"{screening} queued.", messages.SUCCESS)
+            self.message_user(request, gettext("%(screening)s queued.") % {"screening": screening}, messages.SUCCESS)
             return HttpResponseRedirect(reverse("admin:screening_screening_change", args=[screening.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
-            "title": "Screen a bill of materials",
+            "title": gettext("Screen a bill of materials"),
             "form": form,
             "rejected": [],
         }
@@ -458,7 +463,7 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     ]
     actions = ["redeliver"]
 
-    @admin.action(description="Send the selected events again")
+    @admin.action(description=_("Send the selected events again"))
     def redeliver(self, request, queryset):
         sent = 0
         for delivery in queryset.select_related("endpoint"):
@@ -469,4 +474,4 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
                 self.message_user(request, f"Delivery #{delivery.pk}: {' '.join(error.messages)}", messages.WARNING)
             except PermissionDenied as error:
                 self.message_user(request, f"Delivery #{delivery.pk}: {error}", messages.WARNING)
-        self.message_user(request, f"Queued {sent} delivery(ies) again.")
+        self.message_user(request, gettext("Queued %(count)s delivery(ies) again.") % {"count": sent})

@@ -22,7 +22,9 @@ class ChainNode:
     link: str = ""  # the arrow into this node: "supplies", "subcontracts to", "matches", "owned by"
 
 
-_FIRST_LINK = {"manufacturer": "offers parts made by", "supplier": "sources from", "subcontractor": "subcontracts to"}
+_FIRST_LINK = {
+    "manufacturer": _("offers parts made by"), "supplier": _("sources from"), "subcontractor": _("subcontracts to")
+}
 
 
 def chain_nodes(finding: Finding, *, bidder: str, owners: list[Entity]) -> list[ChainNode]:
@@ -43,14 +45,14 @@ def chain_nodes(finding: Finding, *, bidder: str, owners: list[Entity]) -> list[
         if not nodes:
             link = ""
         elif index == 0:
-            link = _FIRST_LINK.get(finding.field, "names")
+            link = str(_FIRST_LINK.get(finding.field, _("names")))
         elif last and listed_last:
-            link = "is listed as"
+            link = gettext("is listed as")
         else:
-            link = "subcontracts to"
+            link = gettext("subcontracts to")
         nodes.append(ChainNode(name, kind, link))
     for owner in owners:
-        nodes.append(ChainNode(owner.name, "owner", "owned by"))
+        nodes.append(ChainNode(owner.name, "owner", gettext("owned by")))
     return nodes
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from screening.choices import Decision, NetworkDomain, Severity
@@ -35,6 +36,12 @@ def rule_choices() -> list[tuple[str, str]]:
 
 class FindingOrdering(django_filters.OrderingFilter):
     """Sorts by the severity's rank (critical first), not alphabetically, and then by place in the file."""
+
+    def build_choices(self, fields, labels):
+        # django-filter formats "… (descending)" when the class is defined, in English: keep both labels lazy.
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [(f"-{param}", format_lazy(_("{label} (descending)"), label=label)) for param, label in ascending]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def filter(self, qs, value):
         if value and any(v.lstrip("-") == "severity" for v in value):
@@ -71,14 +78,14 @@ class FindingFilterSet(django_filters.FilterSet):
             ("decision", "decision"),
         ),
         field_labels={
-            "severity_rank": "Severity",
-            "row": "Row",
-            "sheet": "Sheet",
-            "rule": "Rule",
-            "score": "Score",
-            "entity__name": "Listed entity",
-            "party": "Party",
-            "decision": "Decision",
+            "severity_rank": _("Severity"),
+            "row": _("Row"),
+            "sheet": _("Sheet"),
+            "rule": _("Rule"),
+            "score": _("Score"),
+            "entity__name": _("Listed entity"),
+            "party": _("Party"),
+            "decision": _("Decision"),
         },
         label=_("Sort by"),
         empty_label=_("Severity, then place in the file"),

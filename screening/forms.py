@@ -7,6 +7,7 @@ from pathlib import PurePath
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import conf
@@ -34,17 +35,20 @@ def validate_upload(upload, *, extensions=None) -> None:
     suffix = PurePath(upload.name).suffix.lower()
     if suffix not in extensions:
         raise ValidationError(
-            f"{upload.name}: files of type '{suffix or 'none'}' are not screened. "
-            f"Upload one of: {', '.join(extensions)}."
+            gettext("%(name)s: files of type '%(suffix)s' are not screened. Upload one of: %(extensions)s.")
+            % {"name": upload.name, "suffix": suffix or gettext("none"), "extensions": ", ".join(extensions)}
         )
     limit = conf.get("MAX_UPLOAD_BYTES")
     if upload.size > limit:
         raise ValidationError(
-            f"{upload.name} is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. "
-            "Split the workbook, or ask your administrator to raise SCREENING_MAX_UPLOAD_BYTES."
+            gettext(
+                "%(name)s is %(size)s; the limit is %(limit)s. "
+                "Split the workbook, or ask your administrator to raise SCREENING_MAX_UPLOAD_BYTES."
+            )
+            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
         )
     if upload.size == 0:
-        raise ValidationError(f"{upload.name} is empty.")
+        raise ValidationError(gettext("%(name)s is empty.") % {"name": upload.name})
 
 
 class ScreeningUploadForm(forms.Form):
@@ -71,7 +75,7 @@ class ScreeningUploadForm(forms.Form):
     def clean_boms(self):
         files = self.cleaned_data["boms"]
         if not files:
-            raise ValidationError("Choose at least one bill of materials.")
+            raise ValidationError(_("Choose at least one bill of materials."))
         for upload in files:
             validate_upload(upload)
         return files
@@ -121,16 +125,16 @@ class FindingDecisionForm(forms.Form):
     findings = forms.ModelMultipleChoiceField(
         queryset=None,
         label=_("Findings"),
-        error_messages={"required": "Tick at least one finding.", "invalid_choice": "A finding was not found."},
+        error_messages={"required": _("Tick at least one finding."), "invalid_choice": _("A finding was not found.")},
     )
     decision = forms.ChoiceField(
-        choices=[(Decision.CONFIRMED, "Confirm"), (Decision.DISMISSED, "Dismiss"), ("open", "Reopen")],
+        choices=[(Decision.CONFIRMED, _("Confirm")), (Decision.DISMISSED, _("Dismiss")), ("open", _("Reopen"))],
         label=_("Decision"),
     )
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "A decision needs a reason: write why, so that a reader can follow it later."},
+        error_messages={"required": _("A decision needs a reason: write why, so that a reader can follow it later.")},
         help_text=_("Kept with the decision and in the audit log."),
     )
     save_exception = forms.BooleanField(
@@ -150,7 +154,7 @@ class FindingDecisionForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("save_exception") and data.get("decision") not in (None, Decision.DISMISSED):
-            self.add_error("save_exception", "Only a dismissal can be saved as a standing exception.")
+            self.add_error("save_exception", _("Only a dismissal can be saved as a standing exception."))
         return data
 
 
@@ -158,7 +162,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason"),
         widget=forms.Textarea(attrs={"rows": 2}),
-        error_messages={"required": "Write why: the reason is kept in the audit log."},
+        error_messages={"required": _("Write why: the reason is kept in the audit log.")},
     )
 
 
@@ -198,9 +202,9 @@ class WebListImportForm(forms.Form):
         data = super().clean()
         if data.get("supplier_list") is None and self.may_create:
             if not data.get("name"):
-                self.add_error("name", "Name the new list, or choose one of your lists above.")
+                self.add_error("name", _("Name the new list, or choose one of your lists above."))
             elif SupplierList.objects.filter(name=data["name"]).exists():
-                self.add_error("name", "A list of this name exists already; choose another name.")
+                self.add_error("name", _("A list of this name exists already; choose another name."))
             if not data.get("kind"):
-                self.add_error("kind", "Say whether the new list is restricted or trusted.")
+                self.add_error("kind", _("Say whether the new list is restricted or trusted."))
         return data

@@ -47,6 +47,8 @@ class SupplierList(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("supplier list")
+        verbose_name_plural = _("supplier lists")
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
@@ -76,6 +78,8 @@ class ListVersion(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("list version")
+        verbose_name_plural = _("list versions")
         ordering = ["supplier_list", "-number"]
         constraints = [
             models.UniqueConstraint(fields=["supplier_list", "number"], name="screening_listversion_unique_number"),
@@ -117,8 +121,9 @@ class Entity(models.Model):
     )
 
     class Meta:
+        verbose_name = _("entity")
+        verbose_name_plural = _("entities")
         ordering = ["name"]
-        verbose_name_plural = "entities"
         constraints = [
             models.UniqueConstraint(fields=["version", "name"], name="screening_entity_unique_name_per_version"),
         ]
@@ -139,6 +144,8 @@ class Relation(models.Model):
     )
 
     class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
         constraints = [
             models.UniqueConstraint(fields=["child", "parent", "kind"], name="screening_relation_unique"),
             models.CheckConstraint(condition=~Q(child=models.F("parent")), name="screening_relation_not_self"),
@@ -169,6 +176,8 @@ class UploadedFile(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("uploaded file")
+        verbose_name_plural = _("uploaded files")
         ordering = ["-uploaded_at"]
 
     def __str__(self) -> str:
@@ -235,6 +244,8 @@ class Screening(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
@@ -354,6 +365,8 @@ class Finding(models.Model):
     )
 
     class Meta:
+        verbose_name = _("finding")
+        verbose_name_plural = _("findings")
         ordering = ["screening", "file_name", "sheet", "row", "field"]
         constraints = [
             # A chunk that runs twice cannot store the same flag twice.
@@ -390,6 +403,8 @@ class ScreeningError(models.Model):
     message = models.TextField()
 
     class Meta:
+        verbose_name = _("screening error")
+        verbose_name_plural = _("screening errors")
         ordering = ["screening", "id"]
 
     def __str__(self) -> str:
@@ -424,6 +439,8 @@ class StandingException(models.Model):
     revoke_reason = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("standing exception")
+        verbose_name_plural = _("standing exceptions")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["scope", "value_key"])]
         constraints = [
@@ -478,8 +495,9 @@ class AuditEntry(models.Model):
     objects = AuditQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-id"]
-        verbose_name_plural = "audit entries"
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
@@ -558,6 +576,8 @@ class WebhookEndpoint(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
         ordering = ["owner", "created_at", "pk"]
 
     def __str__(self) -> str:
@@ -591,8 +611,9 @@ class WebhookDelivery(models.Model):
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
         ordering = ["-created_at", "-pk"]
-        verbose_name_plural = "webhook deliveries"
         constraints = [
             # The finishing signal may be sent twice (a redelivered task); the event is queued once.
             models.UniqueConstraint(fields=["endpoint", "event_key"], name="screening_webhookdelivery_unique_event"),

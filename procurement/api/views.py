@@ -7,6 +7,7 @@ import json
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -47,14 +48,14 @@ JSON_BOM_EXTENSIONS = (".jsonl", ".ndjson", ".json")
 def _membership(request):
     membership = membership_of(request.user)
     if membership is None:
-        raise exceptions.PermissionDenied("You are not a member of any organisation; ask its administrator.")
+        raise exceptions.PermissionDenied(gettext("You are not a member of any organisation; ask its administrator."))
     return membership
 
 
 def _require_screen(request) -> None:
     _membership(request)
     if not ACCESS.can_screen(request.user):
-        raise exceptions.PermissionDenied("Only officers and organisation admins can change tenders and bids.")
+        raise exceptions.PermissionDenied(gettext("Only officers and organisation admins can change tenders and bids."))
 
 
 def _validated(serializer_class, data, **kwargs):
@@ -70,7 +71,8 @@ def _lists(organisation, ids, kind: str, field: str):
     missing = sorted(set(ids) - {supplier_list.pk for supplier_list in found})
     if missing:
         raise exceptions.ValidationError(
-            {field: [f"No {kind} list with id {', '.join(map(str, missing))} that your organisation may use."]}
+            {field: [gettext("No %(kind)s list with id %(ids)s that your organisation may use.")
+                     % {"kind": kind, "ids": ", ".join(map(str, missing))}]}
         )
     return found
 
@@ -177,7 +179,8 @@ class TenderBidViewSet(mixins.ListModelMixin, ApiViewSet):
         lots = list(Lot.objects.filter(tender=tender, number__in=data["lots"]))
         missing = sorted(set(data["lots"]) - {lot.number for lot in lots})
         if missing:
-            raise exceptions.ValidationError({"lots": [f"Tender {tender.reference} has no lot {missing[0]}."]})
+            raise exceptions.ValidationError({"lots": [gettext("Tender %(reference)s has no lot %(lot)s.")
+                                                  % {"reference": tender.reference, "lot": missing[0]}]})
         bid = bid_create(
             tender=tender, user=request.user, bidder_name=data["bidder_name"],
             bidder_country=data["bidder_country"].upper(), bidder_registration=data["bidder_registration"],
@@ -243,8 +246,10 @@ class TenderBulkUploadViewSet(mixins.ListModelMixin, ApiViewSet):
         data = _validated(s.BulkUploadCreateSerializer, request.data)
         upload = data["file"]
         if upload.size > bulk_max_upload_bytes():
-            raise PayloadTooLarge(f"{upload.name} is {filesizeformat(upload.size)}; the limit is "
-                                  f"{filesizeformat(bulk_max_upload_bytes())}. Split the bids into several uploads.",
+            raise PayloadTooLarge(gettext("%(name)s is %(size)s; the limit is %(limit)s. Split the bids into several "
+                                          "uploads.")
+                                  % {"name": upload.name, "size": filesizeformat(upload.size),
+                                     "limit": filesizeformat(bulk_max_upload_bytes())},
                                   field="file")
         bulk_upload = bulk_upload_create(tender=tender, user=request.user, content=upload)
         return Response(_bulk_data(bulk_upload), status=status.HTTP_202_ACCEPTED,

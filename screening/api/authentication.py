@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
@@ -16,15 +17,15 @@ class ApiTokenAuthentication(BaseAuthentication):
         if not parts or parts[0].lower() != self.keyword:
             return None
         if len(parts) != 2:
-            raise exceptions.AuthenticationFailed("Send the token as 'Authorization: Bearer <token>'.")
+            raise exceptions.AuthenticationFailed(gettext("Send the token as 'Authorization: Bearer <token>'."))
         try:
             key = parts[1].decode("ascii")
         except UnicodeDecodeError:
-            raise exceptions.AuthenticationFailed("The token holds characters a token never has.") from None
+            raise exceptions.AuthenticationFailed(gettext("The token holds characters a token never has.")) from None
         user = api_token_user(key)
         if user is None:
             raise exceptions.AuthenticationFailed(
-                "The token is unknown or revoked; ask your organisation's administrator for a new one."
+                gettext("The token is unknown or revoked; ask your organisation's administrator for a new one.")
             )
         return user, None
 

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.utils.translation import gettext
 from rest_framework import exceptions, status
 from rest_framework.exceptions import APIException
 from rest_framework.serializers import as_serializer_error
@@ -77,15 +78,15 @@ def _convert(exc):
     if isinstance(exc, DjangoValidationError):
         return exceptions.ValidationError(detail=as_serializer_error(exc))
     if isinstance(exc, Http404):
-        return exceptions.NotFound("Nothing here, or nothing you may see: check the id in the path.")
+        return exceptions.NotFound(gettext("Nothing here, or nothing you may see: check the id in the path."))
     if isinstance(exc, DjangoPermissionDenied):
-        return exceptions.PermissionDenied(str(exc) or "You may not do this.")
+        return exceptions.PermissionDenied(str(exc) or gettext("You may not do this."))
     if isinstance(exc, RequestDataTooBig):
         return PayloadTooLarge(
-            "The request body is larger than the limit for form fields and JSON; upload large BOMs as files."
+            gettext("The request body is larger than the limit for form fields and JSON; upload large BOMs as files.")
         )
     if isinstance(exc, TooManyFieldsSent | SuspiciousOperation):
-        return exceptions.ValidationError({"non_field_errors": [str(exc) or "The request was refused."]})
+        return exceptions.ValidationError({"non_field_errors": [str(exc) or gettext("The request was refused.")]})
     return exc
 
 
@@ -105,7 +106,8 @@ def api_exception_handler(exc, context):
         location, field = _LOCATIONS.get(response.status_code, (REQUEST, ""))
         errors = [error(location, field, message) for _, message in _flatten(exc.detail)]
         if response.status_code == status.HTTP_429_TOO_MANY_REQUESTS and "Retry-After" in response:
-            errors[0]["message"] += f" Retry after {response['Retry-After']} seconds."
+            retry = gettext("Retry after %(seconds)s seconds.") % {"seconds": response["Retry-After"]}
+            errors[0]["message"] += " " + retry
     response.data = {"status": response.status_code, "errors": errors}
     return response
 
@@ -118,14 +120,16 @@ def is_api_request(request) -> bool:
 
 def json_not_found(request) -> JsonResponse:
     return JsonResponse(
-        {"status": 404, "errors": [error(PATH, "", f"No API endpoint at {request.path}; see /api/schema/.")]},
+        {"status": 404, "errors": [
+            error(PATH, "", gettext("No API endpoint at %(path)s; see /api/schema/.") % {"path": request.path})
+        ]},
         status=404,
     )
 
 
 def json_server_error(request) -> JsonResponse:
     return JsonResponse(
-        {"status": 500, "errors": [error(REQUEST, "", "The server failed on this request; it has been logged. "
-                                                       "Retry later, and report it if it repeats.")]},
+        {"status": 500, "errors": [error(REQUEST, "", gettext("The server failed on this request; it has been logged. "
+                                                               "Retry later, and report it if it repeats."))]},
         status=500,
     )

@@ -15,6 +15,7 @@ from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
@@ -69,7 +70,9 @@ def _key(request) -> str | None:
         return None
     key = key.strip()
     if not key or len(key) > 255 or not key.isprintable() or not key.isascii():
-        raise ApiError(400, [error(HEADER, HEADER_NAME, "Give 1 to 255 printable ASCII characters, e.g. a UUID.")])
+        raise ApiError(400, [
+            error(HEADER, HEADER_NAME, gettext("Give 1 to 255 printable ASCII characters, e.g. a UUID."))
+        ])
     return key
 
 
@@ -96,12 +99,14 @@ def claim(request) -> IdempotencyRecord | None:
     if record.fingerprint != print_ or record.path != request.path[:1000]:
         raise ApiError(409, [error(
             HEADER, HEADER_NAME,
-            f"This key was used for another request ({record.method} {record.path}) on "
-            f"{record.created_at:%Y-%m-%d %H:%M} UTC; use a new key for a new request.",
+            gettext("This key was used for another request (%(method)s %(path)s) on %(when)s UTC; use a new key for a "
+                    "new request.")
+            % {"method": record.method, "path": record.path, "when": f"{record.created_at:%Y-%m-%d %H:%M}"},
         )])
     if record.status_code is None:
         raise ApiError(
-            409, [error(HEADER, HEADER_NAME, "The first request with this key is still running; retry shortly.")],
+            409,
+            [error(HEADER, HEADER_NAME, gettext("The first request with this key is still running; retry shortly."))],
             headers={"Retry-After": "2"},
         )
     raise Replay(record)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from rest_framework import exceptions
 
 from screening import conf
@@ -16,8 +17,9 @@ def check_upload(upload, *, field: str, extensions=None) -> None:
     limit = conf.get("MAX_UPLOAD_BYTES")
     if upload.size > limit:
         raise PayloadTooLarge(
-            f"{upload.name} is {filesizeformat(upload.size)}; the limit is {filesizeformat(limit)}. Split the "
-            "workbook, or ask the administrator to raise SCREENING_MAX_UPLOAD_BYTES.",
+            gettext("%(name)s is %(size)s; the limit is %(limit)s. Split the workbook, or ask the administrator to "
+                    "raise SCREENING_MAX_UPLOAD_BYTES.")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
             field=field,
         )
     try:
@@ -35,6 +37,6 @@ def check_content_length(request, *, files: int = 1) -> None:
     limit = conf.get("MAX_UPLOAD_BYTES") * files + 1024 * 1024
     if length > limit:
         raise PayloadTooLarge(
-            f"The request is {filesizeformat(length)}; the limit is {filesizeformat(limit)}. Upload fewer or "
-            "smaller files per request."
+            gettext("The request is %(size)s; the limit is %(limit)s. Upload fewer or smaller files per request.")
+            % {"size": filesizeformat(length), "limit": filesizeformat(limit)}
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -46,7 +47,9 @@ def _lists_or_400(user, ids, field: str = "lists"):
     lists = list(selectors.lists_for_user(user=user).filter(pk__in=ids))
     missing = sorted(set(ids) - {supplier_list.pk for supplier_list in lists})
     if missing:
-        raise exceptions.ValidationError({field: [f"No list with id {', '.join(map(str, missing))} that you may see."]})
+        raise exceptions.ValidationError(
+            {field: [gettext("No list with id %(ids)s that you may see.") % {"ids": ", ".join(map(str, missing))}]}
+        )
     return lists
 
 
@@ -79,7 +82,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
                    responses={201: s.ScreeningSerializer})
     def create(self, request):
         """Screen BOM files outside any tender: upload them and get a queued screening to poll."""
-        _require(access().can_screen(request.user), "Only an officer can start a screening.")
+        _require(access().can_screen(request.user), gettext("Only an officer can start a screening."))
         check_content_length(request, files=20)
         data = _validated(s.ScreeningStartSerializer, request)
         for upload in data["boms"]:
@@ -104,7 +107,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     def cancel(self, request, pk=None):
         """Stop a queued or running screening; its files are kept. A finished one is returned as it is."""
         screening = self.get_object()
-        _require(access().can_screen(request.user), "Only an officer can cancel a screening.")
+        _require(access().can_screen(request.user), gettext("Only an officer can cancel a screening."))
         screening_cancel(screening=screening, user=request.user)
         return Response(self.get_serializer(screening).data)
 
@@ -113,10 +116,10 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     def rescreen(self, request, pk=None):
         """Screen the same files again against the current list versions, beside this screening."""
         screening = self.get_object()
-        _require(access().can_screen(request.user), "Only an officer can re-screen.")
+        _require(access().can_screen(request.user), gettext("Only an officer can re-screen."))
         if not screening.is_finished:
-            raise ApiError(409, [error("path", "id", "This screening is still running; re-screen it once it has "
-                                                     "finished, or cancel it first.")])
+            raise ApiError(409, [error("path", "id", gettext("This screening is still running; re-screen it once it "
+                                                             "has finished, or cancel it first."))])
         new = screening_rescreen(screening=screening, user=request.user)
         return _created(new, self.get_serializer)
 
@@ -145,13 +148,14 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
     def decisions(self, request, pk=None):
         """Confirm, dismiss or reopen many findings of this screening at once, with one reason."""
         screening = self.get_object()
-        _require(access().can_review(request.user), "Only a reviewer can decide on findings.")
+        _require(access().can_review(request.user), gettext("Only a reviewer can decide on findings."))
         data = _validated(s.BulkDecisionSerializer, request)
         findings = list(selectors.findings_for_screening(screening=screening).filter(pk__in=data["findings"]))
         missing = sorted(set(data["findings"]) - {f.pk for f in findings})
         if missing:
             raise exceptions.ValidationError(
-                {"findings": [f"Not findings of screening {screening.pk}: {', '.join(map(str, missing[:20]))}."]}
+                {"findings": [gettext("Not findings of screening %(number)s: %(ids)s.")
+                              % {"number": screening.pk, "ids": ", ".join(map(str, missing[:20]))}]}
             )
         decided = finding_decide(findings=findings, decision=data["decision"], reason=data["reason"],
                                  user=request.user, save_exception=data["standing_exception"])
@@ -190,7 +194,7 @@ class FindingViewSet(mixins.RetrieveModelMixin, ApiViewSet):
     def decision(self, request, pk=None):
         """Confirm, dismiss or reopen the finding with a reason; a dismissal can become a standing exception."""
         finding = self.get_object()
-        _require(access().can_review(request.user), "Only a reviewer can decide on findings.")
+        _require(access().can_review(request.user), gettext("Only a reviewer can decide on findings."))
         data = _validated(s.DecisionSerializer, request)
         finding_decide(findings=[finding], decision=data["decision"], reason=data["reason"], user=request.user,
                        save_exception=data["standing_exception"])
@@ -226,7 +230,7 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         organisation). The same file again returns the current version (200) and creates nothing. A file with any
         bad row imports nothing: every bad row is reported with its row number."""
         _require(access().can_manage_lists(request.user) or request.user.is_staff,
-                 "Only an organisation admin can import lists.")
+                 gettext("Only an organisation admin can import lists."))
         check_content_length(request)
         data = _validated(s.ListImportSerializer, request)
         upload = data["file"]
@@ -239,8 +243,8 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
                 or (not existing.scope and request.user.is_staff)
             )
             if not may:
-                raise exceptions.ValidationError({"name": ["This name is taken by a list you may not change; "
-                                                           "choose another name."]})
+                raise exceptions.ValidationError({"name": [gettext("This name is taken by a list you may not change; "
+                                                                   "choose another name.")]})
         before = existing.current_version if existing else None
         try:
             with transaction.atomic():
@@ -287,11 +291,12 @@ class ListVersionViewSet(mixins.RetrieveModelMixin, ApiViewSet):
         after = self.get_object()
         against = request.query_params.get("against", "")
         if not against.isdigit():
-            raise _query_error("against", "Give the id of the version to compare with, e.g. ?against=3.")
+            raise _query_error("against", gettext("Give the id of the version to compare with, e.g. ?against=3."))
         before = selectors.versions_for_user(user=request.user).filter(pk=int(against)).first()
         if before is None or before.supplier_list_id != after.supplier_list_id:
-            raise _query_error("against", f"Version {against} is not a version of '{after.supplier_list.name}' "
-                                          "that you may see.")
+            raise _query_error("against", gettext("Version %(version)s is not a version of '%(list)s' that you may "
+                                                  "see.")
+                               % {"version": against, "list": after.supplier_list.name})
         comparison = selectors.version_compare(before=before, after=after)
         return Response(_diff_data(comparison))
 

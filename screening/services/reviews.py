@@ -11,6 +11,7 @@ from functools import lru_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from screening.access import access
 from screening.choices import AuditAction, Decision, ScreeningStatus
@@ -20,7 +21,7 @@ from screening.models import Finding, Screening, StandingException
 from .audit import actor_name, audit_record, audit_record_many
 
 BATCH = 1000
-REASON_REQUIRED = "A decision needs a reason: write why, so that a reader can follow it later."
+REASON_REQUIRED = gettext_lazy("A decision needs a reason: write why, so that a reader can follow it later.")
 
 
 @lru_cache(maxsize=20_000)
@@ -63,24 +64,24 @@ def finding_decide(
     """
     policy = access()
     if not policy.can_review(user):
-        raise PermissionDenied("Only a reviewer can decide on findings.")
+        raise PermissionDenied(gettext("Only a reviewer can decide on findings."))
     decision = Decision(decision)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": REASON_REQUIRED})
     if save_exception and decision != Decision.DISMISSED:
-        raise ValidationError({"save_exception": "Only a dismissal can be saved as a standing exception."})
+        raise ValidationError({"save_exception": gettext("Only a dismissal can be saved as a standing exception.")})
     findings = list(findings)
     if not findings:
-        raise ValidationError({"findings": "Choose at least one finding."})
+        raise ValidationError({"findings": gettext("Choose at least one finding.")})
     scope = policy.scope(user)
     states = set(
         Screening.objects.filter(pk__in={f.screening_id for f in findings}).values_list("scope", "status")
     )
     if scope is None or any(state_scope != scope for state_scope, _ in states):
-        raise PermissionDenied("These findings belong to another organisation.")
+        raise PermissionDenied(gettext("These findings belong to another organisation."))
     if any(status != ScreeningStatus.DONE for _, status in states):
-        raise ValidationError("Findings can be decided once their screening is done.")
+        raise ValidationError(gettext("Findings can be decided once their screening is done."))
 
     now = timezone.now()
     subjects = {}
@@ -172,14 +173,14 @@ def exception_revoke(*, exception: StandingException, reason: str, user) -> Stan
     """End a standing exception; findings it already dismissed keep their decision (and say which exception)."""
     policy = access()
     if not policy.can_review(user):
-        raise PermissionDenied("Only a reviewer can revoke a standing exception.")
+        raise PermissionDenied(gettext("Only a reviewer can revoke a standing exception."))
     if exception.scope != policy.scope(user):
-        raise PermissionDenied("This exception belongs to another organisation.")
+        raise PermissionDenied(gettext("This exception belongs to another organisation."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Revoking an exception needs a reason: write why."})
+        raise ValidationError({"reason": gettext("Revoking an exception needs a reason: write why.")})
     if exception.revoked_at is not None:
-        raise ValidationError("This exception was already revoked.")
+        raise ValidationError(gettext("This exception was already revoked."))
     with transaction.atomic():
         exception.revoked_at = timezone.now()
         exception.revoked_by = user

@@ -11,6 +11,7 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from screening.choices import AuditAction
 from screening.models import ApiToken
@@ -28,7 +29,7 @@ def api_token_create(*, user, name: str, created_by=None, scope: str = "") -> tu
     """A new token for `user`; returns the token row and the secret, which is never stored or shown again."""
     name = (name or "").strip()
     if not name:
-        raise ValidationError({"name": "Name the token after the system that will use it."})
+        raise ValidationError({"name": gettext("Name the token after the system that will use it.")})
     key = TOKEN_PREFIX + secrets.token_urlsafe(30)
     token = ApiToken.objects.create(
         user=user, name=name[:100], prefix=key[:12], key_hash=token_hash(key), created_by=created_by

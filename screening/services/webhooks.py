@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
@@ -73,9 +74,10 @@ def allow_private() -> bool:
 def _clean_url(url) -> str:
     url = (url or "").strip() if isinstance(url, str) else ""
     if not url:
-        raise ValidationError({"url": "Give the URL the events should be sent to, such as https://example.org/hooks."})
+        raise ValidationError({"url": gettext("Give the URL the events should be sent to, such as https://example.org/hooks.")})
     if len(url) > URL_MAX_CHARS:
-        raise ValidationError({"url": f"The URL is {len(url)} characters long; at most {URL_MAX_CHARS} are allowed."})
+        raise ValidationError({"url": gettext("The URL is %(length)s characters long; at most %(most)s are allowed.")
+                               % {"length": len(url), "most": URL_MAX_CHARS}})
     try:
         host = check_url_form(url)
         if not allow_private():
@@ -89,13 +91,15 @@ def _clean_events(events) -> list[str]:
     if events is None:
         return []
     if isinstance(events, str) or not all(isinstance(event, str) for event in events):
-        raise ValidationError({"events": "Give the event types as a list of names, such as [\"screening.done\"]."})
+        raise ValidationError(
+            {"events": gettext('Give the event types as a list of names, such as ["screening.done"].')}
+        )
     known = ", ".join(WebhookEvent.values)
     unknown = [event for event in events if event not in WebhookEvent.values]
     if unknown:
         raise ValidationError(
-            {"events": f"Unknown event type {', '.join(repr(e) for e in unknown)}: choose from {known} "
-                       "(or none, for all of them)."}
+            {"events": gettext("Unknown event type %(unknown)s: choose from %(known)s (or none, for all of them).")
+                       % {"unknown": ", ".join(repr(e) for e in unknown), "known": known}}
         )
     return list(dict.fromkeys(events))
 
@@ -103,9 +107,9 @@ def _clean_events(events) -> list[str]:
 def _check_owner(endpoint: WebhookEndpoint, user) -> None:
     """Only the owner (or staff with the admin permission) changes an endpoint."""
     if user is None or not user.is_authenticated:
-        raise PermissionDenied("Log in to manage webhooks.")
+        raise PermissionDenied(gettext("Log in to manage webhooks."))
     if endpoint.owner_id != user.pk and not user.has_perm("screening.change_webhookendpoint"):
-        raise PermissionDenied("This webhook belongs to another account.")
+        raise PermissionDenied(gettext("This webhook belongs to another account."))
 
 
 def _describe(endpoint: WebhookEndpoint) -> str:
@@ -121,7 +125,9 @@ def webhook_create(*, owner, url: str, events: list[str] | None = None, descript
     (webhook_rotate_secret makes a new one)."""
     scope = access().scope(owner) if owner is not None and owner.is_authenticated else None
     if scope is None:
-        raise PermissionDenied("This account belongs to no organisation, so it has no screenings to be told about.")
+        raise PermissionDenied(
+            gettext("This account belongs to no organisation, so it has no screenings to be told about.")
+        )
     endpoint = WebhookEndpoint(
         owner=owner,
         scope=scope,
@@ -224,13 +230,13 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, user) -> WebhookDel
     endpoint = delivery.endpoint
     _check_owner(endpoint, user)
     if not endpoint.is_active:
-        raise ValidationError("The webhook is deactivated: activate it before sending its events again.")
+        raise ValidationError(gettext("The webhook is deactivated: activate it before sending its events again."))
     now = timezone.now()
     requeued = WebhookDelivery.objects.filter(pk=delivery.pk).exclude(status=DeliveryStatus.PENDING).update(
         status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=now, delivered_at=None
     )
     if not requeued:
-        raise ValidationError("This delivery is already queued: it is sent at its next try.")
+        raise ValidationError(gettext("This delivery is already queued: it is sent at its next try."))
     delivery.refresh_from_db()
     audit_record(
         scope=endpoint.scope,
