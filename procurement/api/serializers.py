@@ -84,7 +84,7 @@ class BidSerializer(serializers.ModelSerializer):
                   "screening", "created_at", "web_url"]
 
     def get_screening(self, obj) -> dict | None:
-        screening = bid_latest_screening(obj)
+        screening = obj.latest_screening if hasattr(obj, "latest_screening") else bid_latest_screening(obj)
         return ScreeningSerializer(screening, context=self.context).data if screening else None
 
     def get_web_url(self, obj) -> str:

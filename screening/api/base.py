@@ -8,6 +8,13 @@ from rest_framework.views import APIView
 from . import idempotency
 
 
+def validated(serializer_class, data, **kwargs):
+    """The request data checked by an input serializer (a 400 in the API's error shape otherwise)."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class IdempotentMixin:
     """Answers a repeated POST with an Idempotency-Key from its stored first response (see idempotency)."""
 

@@ -83,7 +83,7 @@ def claim(request) -> IdempotencyRecord | None:
     key = _key(request)
     if key is None:
         return None
-    print_ = fingerprint(request)
+    digest = fingerprint(request)
     now = timezone.now()
     IdempotencyRecord.objects.filter(user=request.user, key=key, created_at__lt=now - KEEP).delete()
     IdempotencyRecord.objects.filter(
@@ -92,11 +92,11 @@ def claim(request) -> IdempotencyRecord | None:
     try:
         with transaction.atomic():
             return IdempotencyRecord.objects.create(
-                user=request.user, key=key, method=request.method, path=request.path[:1000], fingerprint=print_
+                user=request.user, key=key, method=request.method, path=request.path[:1000], fingerprint=digest
             )
     except IntegrityError:
         record = IdempotencyRecord.objects.get(user=request.user, key=key)
-    if record.fingerprint != print_ or record.path != request.path[:1000]:
+    if record.fingerprint != digest or record.path != request.path[:1000]:
         raise ApiError(409, [error(
             HEADER, HEADER_NAME,
             gettext("This key was used for another request (%(method)s %(path)s) on %(when)s UTC; use a new key for a "

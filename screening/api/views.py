@@ -30,7 +30,7 @@ from screening.services.screenings import (
 )
 
 from . import serializers as s
-from .base import ApiView, ApiViewSet
+from .base import ApiView, ApiViewSet, validated
 from .errors import ApiError, error
 from .pagination import FindingCursor, Pages
 from .uploads import check_content_length, check_upload
@@ -84,7 +84,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         """Screen BOM files outside any tender: upload them and get a queued screening to poll."""
         _require(access().can_screen(request.user), gettext("Only an officer can start a screening."))
         check_content_length(request, files=20)
-        data = _validated(s.ScreeningStartSerializer, request)
+        data = validated(s.ScreeningStartSerializer, request.data)
         for upload in data["boms"]:
             check_upload(upload, field="boms")
         if data.get("declaration"):
@@ -149,7 +149,7 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         """Confirm, dismiss or reopen many findings of this screening at once, with one reason."""
         screening = self.get_object()
         _require(access().can_review(request.user), gettext("Only a reviewer can decide on findings."))
-        data = _validated(s.BulkDecisionSerializer, request)
+        data = validated(s.BulkDecisionSerializer, request.data)
         findings = list(selectors.findings_for_screening(screening=screening).filter(pk__in=data["findings"]))
         missing = sorted(set(data["findings"]) - {f.pk for f in findings})
         if missing:
@@ -165,12 +165,6 @@ class ScreeningViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiView
         if self.action != "findings":
             return queryset
         return super().filter_queryset(queryset)
-
-
-def _validated(serializer_class, request):
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _created(screening, serializer):
@@ -195,7 +189,7 @@ class FindingViewSet(mixins.RetrieveModelMixin, ApiViewSet):
         """Confirm, dismiss or reopen the finding with a reason; a dismissal can become a standing exception."""
         finding = self.get_object()
         _require(access().can_review(request.user), gettext("Only a reviewer can decide on findings."))
-        data = _validated(s.DecisionSerializer, request)
+        data = validated(s.DecisionSerializer, request.data)
         finding_decide(findings=[finding], decision=data["decision"], reason=data["reason"], user=request.user,
                        save_exception=data["standing_exception"])
         return Response(s.FindingSerializer(self.get_queryset().get(pk=finding.pk)).data)
@@ -232,7 +226,7 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
         _require(access().can_manage_lists(request.user) or request.user.is_staff,
                  gettext("Only an organisation admin can import lists."))
         check_content_length(request)
-        data = _validated(s.ListImportSerializer, request)
+        data = validated(s.ListImportSerializer, request.data)
         upload = data["file"]
         check_upload(upload, field="file", extensions=LIST_EXTENSIONS)
         scope = selectors.user_scope(request.user) or ""
@@ -359,7 +353,7 @@ class MatchView(ApiView):
 
     @extend_schema(request=s.MatchRequestSerializer, responses={200: s.MatchResponseSerializer})
     def post(self, request):
-        data = _validated(s.MatchRequestSerializer, request)
+        data = validated(s.MatchRequestSerializer, request.data)
         lists = _lists_or_400(request.user, data.get("lists"))
         candidates = selectors.name_candidates(user=request.user, name=data["name"], lists=lists)
         return Response({"name": data["name"], "country": data["country"].upper(), "candidates": [
@@ -395,7 +389,7 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
 
     @extend_schema(request=s.WebhookWriteSerializer, responses={201: s.WebhookCreatedSerializer})
     def create(self, request):
-        data = _validated(s.WebhookWriteSerializer, request)
+        data = validated(s.WebhookWriteSerializer, request.data)
         endpoint, secret = webhooks.webhook_create(owner=request.user, url=data["url"], events=data["events"],
                                                    description=data["description"])
         body = {**s.WebhookSerializer(endpoint).data, "secret": secret}
@@ -405,9 +399,7 @@ class WebhookViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSe
     @extend_schema(request=s.WebhookWriteSerializer, responses={200: s.WebhookSerializer})
     def partial_update(self, request, pk=None):
         endpoint = self.get_object()
-        serializer = s.WebhookWriteSerializer(data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
+        data = validated(s.WebhookWriteSerializer, request.data, partial=True)
         endpoint = webhooks.webhook_update(endpoint=endpoint, user=request.user, url=data.get("url"),
                                            events=data.get("events"), description=data.get("description"),
                                            is_active=data.get("is_active"))

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+from abc import ABC, abstractmethod
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -83,8 +84,8 @@ class RawRelation:
 
 
 @dataclass
-class ListStream:
-    """Reads one list file record by record; see `records`."""
+class ListStream(ABC):
+    """Reads one list file record by record; each format's subclass gives `records`."""
 
     filename: str
     format: ListFormat
@@ -103,8 +104,9 @@ class ListStream:
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(RowError(Location(self.filename, "", row, column), message))
 
-    def records(self) -> Iterator[ListRecord]:  # pragma: no cover - every format has its own
-        raise NotImplementedError
+    @abstractmethod
+    def records(self) -> Iterator[ListRecord]:
+        """The file's records in order, calling `reject` for each bad one."""
 
     def skipped_text(self) -> str:
         """What was left out, for the officer: "skipped 3 Person, 1 Vessel"."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from screening.models import WebhookDelivery
-from screening.webhooks import verify_signature  # noqa: F401 - the receivers' helper exists
 from tests.conftest import FIXTURES
 
 from .conftest import assert_error, screen_bid
