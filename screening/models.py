@@ -27,6 +27,7 @@ from .choices import (
     Severity,
     Verdict,
 )
+from .fields import PackedField
 
 
 class SupplierList(models.Model):
@@ -312,7 +313,7 @@ class ScreeningChunk(models.Model):
     index = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
     row_count = models.PositiveIntegerField(default=0)
-    payload = models.JSONField(default=dict, help_text=_("The chunk's BOM rows, as the reader gave them."))
+    payload = PackedField(default=dict, help_text=_("The chunk's BOM rows, as the reader gave them."))
     attempts = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -396,6 +397,11 @@ class ScreeningError(models.Model):
     """A problem in an input file that did not stop the screening (or the one that did)."""
 
     screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="errors")
+    # A cell's problem found while its chunk was screened (replaced if the chunk runs again); null for the
+    # problems found while reading the files.
+    chunk = models.ForeignKey(
+        "ScreeningChunk", null=True, blank=True, on_delete=models.CASCADE, related_name="errors", editable=False
+    )
     file_name = models.CharField(max_length=255)
     sheet = models.CharField(max_length=255, blank=True)
     row = models.PositiveIntegerField(null=True, blank=True)

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import islice
+from operator import itemgetter
 from typing import BinaryIO
 from xml.parsers import expat
 
@@ -1450,7 +1451,8 @@ class BomReader:
         self._workbook = _Workbook(fileobj, filename=filename, limits=limits, extra_headers=extra_headers)
         self.limits = self._workbook.limits
         self.sheets: list[SheetInfo] = self._workbook.sheets
-        self.rows_read = 0
+        self.rows_read = 0  # the BOM lines rows() gave
+        self._raw_count = 0
         self._row_errors: list[RowError] = []
         self._chain_errors: list[RowError] = []
         if not any(s.kind in (SHEET_BOM, SHEET_CHAIN) for s in self.sheets):
@@ -1470,7 +1472,7 @@ class BomReader:
 
     def rows(self) -> Iterator[BomRow]:
         """BOM lines of every BOM sheet in order; each call reads the file again from the top."""
-        self.rows_read = 0
+        self.rows_read = self._raw_count = 0
         self._row_errors = []
         for plan in self._workbook.plans:
             if plan.info.kind == SHEET_BOM:
@@ -1493,81 +1495,218 @@ class BomReader:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _sheet_rows(self, plan: _Plan) -> Iterator[BomRow]:
+    def raw_sheets(self) -> Iterator[tuple[SheetLayout, Iterator[tuple[int, list]]]]:
+        """Each BOM sheet's layout and its rows as read: (row number, the mapped columns' raw cells). Blank rows
+        are left out and counted against the row limit; `layout.cook` makes a BomRow of the rest, where and when
+        the caller likes (a job cooks them in its chunk tasks, in parallel). Iterate each sheet's rows before
+        taking the next sheet."""
+        self.rows_read = self._raw_count = 0
+        self._row_errors = []
+        for plan in self._workbook.plans:
+            if plan.info.kind == SHEET_BOM:
+                layout = self._layout(plan)
+                yield layout, self._raw_rows(plan, layout)
+
+    def _layout(self, plan: _Plan) -> SheetLayout:
         header = plan.header
         assert header is not None
-        filename, sheet = self.filename, plan.info.name
-        columns = [(c.index, c.key, c.header, c.is_company) for c in header.columns]
-        headers = header.fields  # one dict shared by the sheet's rows: they all have the same headers
-        country_key = str(Field.COUNTRY)
-        row_headers = headers
-        if country_key in headers:
-            # The country of origin as ISO 3166-1 codes beside the cell as written, which stays the evidence.
-            row_headers = {**headers, COUNTRY_CODE: f"{headers[country_key]} (ISO 3166-1)"}
-        max_chars = self.limits.max_cell_chars
-        max_rows = self.limits.max_rows
-        errors = self._row_errors
         book = self._workbook._book
         text_checks = isinstance(book, _CsvBook)
-        check_decoding = text_checks and not book.verified
-        rows = _guarded_iter(self._workbook.read(plan), filename, sheet)
-        for rownum, cells in rows:
-            values: dict[str, str] = {}
-            width = len(cells)
-            for index, key, column, is_company in columns:
-                if index >= width:
+        return SheetLayout(
+            file=self.filename,
+            sheet=plan.info.name,
+            columns=[(c.key, c.header, c.is_company) for c in header.columns],
+            header_fields=header.fields,
+            max_chars=self.limits.max_cell_chars,
+            text_checks=text_checks,
+            encoding=book.encoding if text_checks and not book.verified else "",
+        )
+
+    def _raw_rows(self, plan: _Plan, layout: SheetLayout) -> Iterator[tuple[int, list]]:
+        filename, sheet = self.filename, plan.info.name
+        indexes = [c.index for c in plan.header.columns]
+        width_needed = max(indexes) + 1
+        pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells, i=indexes[0]: (cells[i],))
+        blank = len(indexes)
+        max_rows = self.limits.max_rows
+        rows = self._workbook.read(plan)
+        try:  # as _guarded_iter, without a generator more per row
+            for rownum, cells in rows:
+                if len(cells) < width_needed:
+                    cells = [*cells, *([None] * (width_needed - len(cells)))]
+                picked = list(pick(cells))
+                if picked.count(None) + picked.count("") == blank:
                     continue
-                value = cells[index]
-                if value.__class__ is str:
-                    if not value:
-                        continue
-                    if "\x00" in value:  # an escaped NUL (_x0000_): no database stores it in text
-                        value = value.replace("\x00", "")
-                    value = value.strip()
-                    if not value:
-                        continue
-                    if text_checks and is_company and _NUMBER_OR_DATE_TEXT.fullmatch(value):
-                        errors.append(RowError(
-                            Location(filename, sheet, rownum, column),
-                            f"column {column} holds a number or date, not a company name",
-                        ))
-                elif value is None:
+                self._raw_count += 1
+                if self._raw_count > max_rows:
+                    raise BomReadError(
+                        f"the file has more than {max_rows:,} data rows; this row is over the limit. Split "
+                        "the BOM into smaller files and upload each.",
+                        location=Location(filename, sheet, rownum),
+                    )
+                yield rownum, picked
+        except BomReadError:
+            raise
+        except BaseException as exc:
+            if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+                raise
+            raise _reader_failed(exc, filename, sheet) from exc
+
+    def _sheet_rows(self, plan: _Plan) -> Iterator[BomRow]:
+        layout = self._layout(plan)
+        cook, errors = layout.cook, self._row_errors
+        for rownum, cells in self._raw_rows(plan, layout):
+            row = cook(rownum, cells, errors)
+            if row is not None:
+                self.rows_read += 1
+                yield row
+
+
+class SheetLayout:
+    """How one BOM sheet's raw cells become BomRows: the mapped columns in order, their headers as written, and
+    the checks that apply to the cells. It is plain data (as_dict / from_dict), so a job can keep a sheet's raw
+    rows and cook them elsewhere, with the same result and the same row errors as BomReader.rows()."""
+
+    __slots__ = (
+        "file", "sheet", "columns", "header_fields", "row_headers", "max_chars", "text_checks", "encoding", "_keys",
+        "_company",
+    )
+
+    def __init__(
+        self,
+        *,
+        file: str,
+        sheet: str,
+        columns: Iterable[tuple[str, str, bool]],
+        header_fields: Mapping[str, str],
+        max_chars: int,
+        text_checks: bool = False,
+        encoding: str = "",
+    ):
+        self.file = file
+        self.sheet = sheet
+        self.columns = [(key, header, bool(is_company)) for key, header, is_company in columns]
+        self._keys = tuple(key for key, _header, _company in self.columns)
+        self._company = tuple(company for _key, _header, company in self.columns)
+        self.header_fields = dict(header_fields)  # Field value -> header as written
+        self.max_chars = max_chars
+        self.text_checks = text_checks  # cells from a text file: a company cell that reads as a number is noted
+        self.encoding = encoding  # set when the text's decoding was guessed: a U+FFFD in a cell is noted
+        # One dict shared by the sheet's rows: they all have the same headers. The country of origin gets its
+        # ISO 3166-1 codes beside the cell as written, which stays the evidence.
+        country = str(Field.COUNTRY)
+        self.row_headers = self.header_fields
+        if country in self.header_fields:
+            self.row_headers = {**self.header_fields, COUNTRY_CODE: f"{self.header_fields[country]} (ISO 3166-1)"}
+
+    def as_dict(self) -> dict:
+        return {
+            "file": self.file, "sheet": self.sheet, "columns": [list(c) for c in self.columns],
+            "header_fields": self.header_fields, "max_chars": self.max_chars, "text_checks": self.text_checks,
+            "encoding": self.encoding,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> SheetLayout:
+        return cls(
+            file=data["file"], sheet=data["sheet"], columns=data["columns"], header_fields=data["header_fields"],
+            max_chars=data["max_chars"], text_checks=data.get("text_checks", False),
+            encoding=data.get("encoding", ""),
+        )
+
+    @staticmethod
+    def portable_cell(value: object) -> dict:
+        """A typed cell JSON cannot hold (a date, a duration...) as {"text", "what"}; cook reads it back as that
+        text and type. Strings, numbers, booleans and None need no such help."""
+        text, what = _non_text(value)
+        return {"text": text, "what": what}
+
+    def cook(self, rownum: int, cells: list, errors: list[RowError]) -> BomRow | None:
+        """The BomRow for one raw row (the mapped columns' cells in order), or None for a blank row or the
+        header repeated on a new page; problems with its cells are added to `errors`."""
+        # Most rows hold text and numbers and nothing to report: take them in one quick pass, and go over a row
+        # again with every check (and its messages) only when something in it needs a word.
+        values: dict[str, str] = {}
+        max_chars, number_text, encoding = self.max_chars, self.text_checks, self.encoding
+        for key, is_company, value in zip(self._keys, self._company, cells, strict=False):
+            cls = value.__class__
+            if cls is str:
+                if "\x00" in value:
+                    return self._cook_checked(rownum, cells, errors)
+                value = value.strip()
+                if not value:
                     continue
-                else:
-                    value, what = _non_text(value)
-                    if not value:
-                        continue
-                    if is_company:
-                        errors.append(RowError(
-                            Location(filename, sheet, rownum, column),
-                            f"column {column} holds a {what}, not a company name",
-                        ))
-                if len(value) > max_chars:
-                    errors.append(RowError(
-                        Location(filename, sheet, rownum, column),
-                        f"the cell is {len(value):,} characters long; only the first {max_chars:,} are "
-                        "read",
-                    ))
-                    value = value[:max_chars]
-                if check_decoding and "\ufffd" in value:
-                    errors.append(RowError(
-                        Location(filename, sheet, rownum, column),
-                        f"some characters could not be read as {book.encoding} and show as \ufffd; save "
-                        "the file as CSV UTF-8 and upload it again",
-                    ))
-                values[key] = value
-            if not values or values == headers:  # blank, or the header repeated on a new page
+                if is_company and number_text and _NUMBER_OR_DATE_TEXT.fullmatch(value):
+                    return self._cook_checked(rownum, cells, errors)
+                if encoding and "\ufffd" in value:
+                    return self._cook_checked(rownum, cells, errors)
+            elif value is None:
                 continue
-            self.rows_read += 1
-            if self.rows_read > max_rows:
-                raise BomReadError(
-                    f"the file has more than {max_rows:,} data rows; this row is over the limit. Split "
-                    "the BOM into smaller files and upload each.",
-                    location=Location(filename, sheet, rownum),
-                )
-            if country_key in values and (codes := country_codes(values[country_key])):
-                values[COUNTRY_CODE] = ",".join(codes)
-            yield BomRow(filename, sheet, rownum, values, row_headers)
+            elif cls is float and not is_company:
+                value = str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+            elif cls is int and not is_company:
+                value = str(value)
+            else:  # a date, a boolean, or a number where a company is named
+                return self._cook_checked(rownum, cells, errors)
+            if len(value) > max_chars:
+                return self._cook_checked(rownum, cells, errors)
+            values[key] = value
+        return self._row(rownum, values)
+
+    def _cook_checked(self, rownum: int, cells: list, errors: list[RowError]) -> BomRow | None:
+        filename, sheet, max_chars = self.file, self.sheet, self.max_chars
+        text_checks, encoding = self.text_checks, self.encoding
+        values: dict[str, str] = {}
+        for (key, column, is_company), value in zip(self.columns, cells, strict=False):
+            if value.__class__ is str:
+                if not value:
+                    continue
+                if "\x00" in value:  # an escaped NUL (_x0000_): no database stores it in text
+                    value = value.replace("\x00", "")
+                value = value.strip()
+                if not value:
+                    continue
+                if text_checks and is_company and _NUMBER_OR_DATE_TEXT.fullmatch(value):
+                    errors.append(RowError(
+                        Location(filename, sheet, rownum, column),
+                        f"column {column} holds a number or date, not a company name",
+                    ))
+            elif value is None:
+                continue
+            else:
+                value, what = (value["text"], value["what"]) if value.__class__ is dict else _non_text(value)
+                if not value:
+                    continue
+                if is_company:
+                    errors.append(RowError(
+                        Location(filename, sheet, rownum, column),
+                        f"column {column} holds a {what}, not a company name",
+                    ))
+            if len(value) > max_chars:
+                errors.append(RowError(
+                    Location(filename, sheet, rownum, column),
+                    f"the cell is {len(value):,} characters long; only the first {max_chars:,} are read",
+                ))
+                value = value[:max_chars]
+            if encoding and "\ufffd" in value:
+                errors.append(RowError(
+                    Location(filename, sheet, rownum, column),
+                    f"some characters could not be read as {encoding} and show as \ufffd; save "
+                    "the file as CSV UTF-8 and upload it again",
+                ))
+            values[key] = value
+        return self._row(rownum, values)
+
+    def _row(self, rownum: int, values: dict[str, str]) -> BomRow | None:
+        if not values or values == self.header_fields:  # blank, or the header repeated on a new page
+            return None
+        country = values.get(_COUNTRY_KEY)
+        if country and (codes := country_codes(country)):
+            values[COUNTRY_CODE] = ",".join(codes)
+        return BomRow(self.file, self.sheet, rownum, values, self.row_headers)
+
+
+_COUNTRY_KEY = str(Field.COUNTRY)
 
 
 def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> list[ChainEdge]:
@@ -1708,6 +1847,7 @@ __all__ = [
     "BomReader",
     "ReadLimits",
     "SheetInfo",
+    "SheetLayout",
     "field_named",
     "header_mapping",
     "normalise_header",

@@ -269,6 +269,13 @@ class Finding:
     explanation: str
     domain: str = ""
 
+    def placed(self, location: Location, value: str) -> Finding:
+        """This finding (a rule's result for a cell) on one row's cell: a copy at `location`, quoting `value`."""
+        return Finding(
+            location, self.field, value, self.party, self.rule, self.severity, self.entity, self.score, self.path,
+            self.explanation, self.domain,
+        )
+
     @property
     def dedupe_key(self) -> tuple:
         """Two findings with this key are the same flag; the database enforces it too."""

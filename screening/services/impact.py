@@ -46,7 +46,8 @@ def _chunk_cells(payload: dict) -> Iterator[str]:
     building the rows."""
     columns = {}
     for sheet_key, sheet in payload["sheets"].items():
-        columns[sheet_key] = [i for i, name in enumerate(sheet["fields"]) if name in _PARTY_KEYS]
+        names = [key for key, _header, _company in sheet["columns"]] if "columns" in sheet else sheet["fields"]
+        columns[sheet_key] = [i for i, name in enumerate(names) if name in _PARTY_KEYS]
     for sheet_key, _row, cells in payload["rows"]:
         for i in columns[sheet_key]:
             if i < len(cells) and cells[i]:

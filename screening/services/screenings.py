@@ -6,6 +6,8 @@ transition is a conditional UPDATE, so a task that runs twice, or late, changes 
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 import json
 import logging
@@ -21,10 +23,11 @@ from django.utils import timezone
 
 from screening import conf
 from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus, ScreeningTrigger
-from screening.engine.bom import BomReader, ReadLimits, header_mapping, read_declaration
+from screening.engine.bom import BomReader, ReadLimits, SheetLayout, header_mapping, read_declaration
 from screening.engine.policy import PolicyConfig, verdict
 from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, RowError, Severity
 from screening.engine.screen import Screener
+from screening.fields import PackedField
 from screening.models import Finding as FindingRow
 from screening.models import ListVersion, Screening, ScreeningChunk, ScreeningError, SupplierList, UploadedFile
 from screening.signals import screening_finished, send_on_commit
@@ -222,10 +225,30 @@ def screening_fail(*, screening_id: int, message: str) -> bool:
 # -- preparing: files -> chunks
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector over a bulk loop. Reading or screening a chunk allocates hundreds of
+    thousands of small lists, dicts and strings and keeps them to the end; the collector would scan them again and
+    again (a third of such a loop's time) though they hold no reference cycles. Reference counting still frees
+    them, and the collector resumes when the loop ends, however it ends."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+PAYLOAD_VERSION = 2
+
+
 @dataclass
 class _ChunkWriter:
-    """Writes a file's rows as chunk rows. A row's values are a list in the order of its sheet's "fields" (None
-    where the row has no value), which halves the payload against a dict per row; chunk_payload_rows reads it.
+    """Writes a file's rows as chunk rows, as the reader gave them: each row is its sheet's key, its row number
+    and the raw cells of the sheet's mapped columns. Cooking them into BomRows (text, checks, row errors) is left
+    to the chunk tasks, which run in parallel; chunk_payload_rows does it. Payload:
+    {"v": 2, "sheets": {key: SheetLayout.as_dict()}, "rows": [[key, row number, [cell, ...]], ...]}.
     """
 
     screening: Screening
@@ -234,45 +257,94 @@ class _ChunkWriter:
     rows_total: int = 0
 
     def __post_init__(self):
-        self._keys: dict[tuple[str, str], str] = {}
         self._rows: list = []
         self._sheets: dict[str, dict] = {}
+        self._sheet_count = 0
 
-    def add(self, row: BomRow) -> None:
-        sheet_key = self._keys.get((row.file, row.sheet))
-        if sheet_key is None:
-            sheet_key = self._keys[(row.file, row.sheet)] = str(len(self._keys))
-        sheet = self._sheets.get(sheet_key)
-        if sheet is None:
-            sheet = self._sheets[sheet_key] = {
-                "file": row.file, "sheet": row.sheet, "headers": row.headers, "fields": list(row.headers)
-            }
-        fields = sheet["fields"]
-        values = row.values
-        cells = list(map(values.get, fields))
-        if len(values) != len(cells) - cells.count(None):  # a value under no header: give it a field of its own
-            fields.extend(name for name in values if name not in fields)
-            cells = list(map(values.get, fields))
-        self._rows.append([sheet_key, row.row, cells])
-        self.rows_total += 1
-        if len(self._rows) >= self.chunk_rows:
-            self.flush()
+    def add_sheet(self, layout: SheetLayout, rows: Iterable[tuple[int, list]]) -> None:
+        key = str(self._sheet_count)
+        self._sheet_count += 1
+        sheet = layout.as_dict()
+        self._sheets[key] = sheet
+        buffer, limit = self._rows, self.chunk_rows
+        for rownum, cells in rows:
+            buffer.append((key, rownum, cells))
+            if len(buffer) >= limit:
+                self.flush()
+                self._sheets[key] = sheet
+                buffer = self._rows
 
     def flush(self) -> None:
         if not self._rows:
             return
-        ScreeningChunk.objects.create(
-            screening=self.screening,
-            index=self.index,
-            row_count=len(self._rows),
-            payload={"sheets": self._sheets, "rows": self._rows},
+        payload = {"v": PAYLOAD_VERSION, "sheets": self._sheets, "rows": self._rows}
+        _chunk_insert(
+            ScreeningChunk(screening=self.screening, index=self.index, row_count=len(self._rows)),
+            PackedField.encode(payload, default=SheetLayout.portable_cell),
         )
         self.index += 1
+        self.rows_total += len(self._rows)
         self._rows, self._sheets = [], {}
 
 
-def chunk_payload_rows(payload: dict) -> Iterator[BomRow]:
-    """The BOM rows a chunk row holds, as _ChunkWriter wrote them."""
+# A chunk's payload is megabytes. On PostgreSQL it goes to and from the server as binary: Django's cursors bind
+# parameters on the client, which writes bytes into the statement as hex text for the server to parse back
+# (four times the time of the binary transfer), and read them back as text the same way.
+
+
+def _chunk_insert(chunk: ScreeningChunk, payload: bytes) -> None:
+    if connection.vendor != "postgresql":
+        chunk.payload = payload
+        chunk.save(force_insert=True)
+        return
+    fields = [f for f in ScreeningChunk._meta.concrete_fields if not f.primary_key]
+    values = [
+        payload if f.name == "payload" else f.get_db_prep_save(f.pre_save(chunk, add=True), connection) for f in fields
+    ]
+    quote = connection.ops.quote_name
+    statement = (  # the model's own table and column names
+        f"INSERT INTO {quote(ScreeningChunk._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
+    )
+    import psycopg  # the PostgreSQL driver, there when PostgreSQL is
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(statement, values)
+
+
+def chunk_payload(chunk_id: int):
+    """A chunk's payload, decoded."""
+    if connection.vendor != "postgresql":
+        return ScreeningChunk.objects.filter(pk=chunk_id).values_list("payload", flat=True).get()
+    import psycopg
+
+    table = connection.ops.quote_name(ScreeningChunk._meta.db_table)
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(f"SELECT payload FROM {table} WHERE id = %s", [chunk_id], binary=True)  # noqa: S608
+        found = cursor.fetchone()
+    if found is None:
+        raise ScreeningChunk.DoesNotExist(chunk_id)
+    return PackedField.decode(found[0])
+
+
+def chunk_payload_rows(payload: dict, errors: list[RowError] | None = None) -> Iterator[BomRow]:
+    """The BOM rows a chunk row holds, as _ChunkWriter wrote them; the cells' problems go to `errors`."""
+    if errors is None:
+        errors = []
+    if payload.get("v") != PAYLOAD_VERSION:
+        yield from _payload_v1_rows(payload)
+        return
+    cooks = {key: SheetLayout.from_dict(sheet).cook for key, sheet in payload["sheets"].items()}
+    for sheet_key, row_number, cells in payload["rows"]:
+        row = cooks[sheet_key](row_number, cells, errors)
+        if row is not None:
+            yield row
+
+
+def _payload_v1_rows(payload: dict) -> Iterator[BomRow]:
+    """Chunks written before version 2 held cooked rows: the values in the order of their sheet's "fields"."""
     sheets = payload["sheets"]
     for sheet_key, row_number, cells in payload["rows"]:
         sheet = sheets[sheet_key]
@@ -280,10 +352,11 @@ def chunk_payload_rows(payload: dict) -> Iterator[BomRow]:
         yield BomRow(sheet["file"], sheet["sheet"], row_number, values, sheet["headers"])
 
 
-def _save_errors(screening: Screening, errors: Iterable[RowError]) -> int:
+def _save_errors(screening: Screening, errors: Iterable[RowError], chunk: ScreeningChunk | None = None) -> int:
     rows = [
         ScreeningError(
             screening=screening,
+            chunk=chunk,
             file_name=e.location.file[:255],
             sheet=e.location.sheet[:255],
             row=e.location.row,
@@ -335,7 +408,7 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
                 )
             edges.extend(found)
             errors.extend(problems)
-        with transaction.atomic():
+        with transaction.atomic(), collector_paused():
             for upload in files:
                 if upload.role != FileRole.BOM:
                     continue
@@ -345,8 +418,8 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
                         handle, filename=upload.original_name, limits=limits, extra_headers=extra_headers
                     ) as reader,
                 ):
-                    for row in reader.rows():
-                        writer.add(row)
+                    for layout, rows in reader.raw_sheets():
+                        writer.add_sheet(layout, rows)
                     writer.flush()
                     edges.extend(reader.chain_edges())
                     errors.extend(reader.errors)
@@ -451,23 +524,38 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
     Running a chunk twice leaves the same findings: its earlier findings are replaced in the same transaction
     that marks it done, and the unique constraint on findings backs that up.
     """
-    chunk = ScreeningChunk.objects.select_related("screening").get(pk=chunk_id)
+    chunk = ScreeningChunk.objects.select_related("screening").defer("payload").get(pk=chunk_id)
     screening = chunk.screening
     if screening.status != ScreeningStatus.RUNNING or chunk.status == ChunkStatus.DONE:
         return False
     ScreeningChunk.objects.filter(pk=chunk_id).update(attempts=F("attempts") + 1)
     screener = screener_for(screening)
-    rows = list(chunk_payload_rows(chunk.payload))
-    cells = _RowCells(rows)
-    findings = list(screener.screen_rows(rows))
-    with transaction.atomic():
-        # Lock the job row so the chunk that finishes last is the one that sees every other chunk done.
-        list(Screening.objects.select_for_update().filter(pk=screening.pk).values_list("pk", flat=True))
-        if not ScreeningChunk.objects.filter(pk=chunk_id, status=ChunkStatus.PENDING).exists():
+    errors: list[RowError] = []
+    with collector_paused():
+        payload = chunk_payload(chunk_id)
+        rows = list(chunk_payload_rows(payload, errors))
+        del payload
+        cells = _RowCells(rows)
+        findings = list(screener.screen_rows(rows))
+    with transaction.atomic(), collector_paused():
+        # The chunk's own row lock keeps a redelivered copy of this chunk from storing beside it; other chunks
+        # store their findings at the same time.
+        if not list(
+            ScreeningChunk.objects.select_for_update()
+            .filter(pk=chunk_id, status=ChunkStatus.PENDING)
+            .values_list("pk", flat=True)
+        ):
             return False
         findings_replace(screening=screening, chunk=chunk, findings=findings, cells=cells)
-        ScreeningChunk.objects.filter(pk=chunk_id).update(status=ChunkStatus.DONE, finished_at=timezone.now())
-        Screening.objects.filter(pk=screening.pk).update(rows_done=F("rows_done") + chunk.row_count)
+        ScreeningError.objects.filter(chunk_id=chunk_id).delete()
+        _save_errors(screening, errors, chunk=chunk)
+        ScreeningChunk.objects.filter(pk=chunk_id).update(
+            status=ChunkStatus.DONE, row_count=len(rows), finished_at=timezone.now()
+        )
+        # The job row is locked last, and only for these two statements, so that the chunk that finishes last
+        # is the one that sees every other chunk done (a chunk still storing holds no lock on it).
+        list(Screening.objects.select_for_update().filter(pk=screening.pk).values_list("pk", flat=True))
+        Screening.objects.filter(pk=screening.pk).update(rows_done=F("rows_done") + len(rows))
         return not screening.chunks.filter(status=ChunkStatus.PENDING).exists()
 
 
@@ -536,6 +624,7 @@ def _copy_findings(screening: Screening, chunk: ScreeningChunk | None, findings:
     screening_id, chunk_id = screening.pk, chunk.pk if chunk is not None else None
     seen: set[tuple] = set()
     cells_json: dict[tuple, str] = {}
+    paths_json: dict[tuple, str] = {}  # a cell's findings share their paths with every row naming it
     dumps = json.dumps
     # The raw psycopg cursor: wrap_database_errors turns its errors into Django's (IntegrityError...).
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
@@ -554,10 +643,13 @@ def _copy_findings(screening: Screening, chunk: ScreeningChunk | None, findings:
             row_cells = cells_json.get(where)
             if row_cells is None:
                 row_cells = cells_json[where] = dumps(cells.get(where, {}))
+            path = paths_json.get(finding.path)
+            if path is None:
+                path = paths_json[finding.path] = dumps(list(finding.path))
             copy.write_row((
                 screening_id, chunk_id, file_name, sheet, row, location.column[:255], finding.field, finding.value,
                 party, finding.rule, finding.severity.value, finding.domain, int(entity.key) if entity else None,
-                entity_key, finding.score, dumps(list(finding.path)), finding.explanation, row_cells, *defaults,
+                entity_key, finding.score, path, finding.explanation, row_cells, *defaults,
             ))
 
 
@@ -605,11 +697,14 @@ def screening_finalize(*, screening_id: int) -> Screening | None:
     counts = Counter(
         dict(screening.findings.values_list("severity").annotate(n=Count("pk")).values_list("severity", "n"))
     )
+    # The chunks count the lines they screened (blank cells and a repeated header are only seen then).
     rows_done = screening.chunks.aggregate(n=Sum("row_count"))["n"] or 0
     changed = Screening.objects.filter(pk=screening_id, status=ScreeningStatus.RUNNING).update(
         status=ScreeningStatus.DONE,
         verdict=verdict(counts).value,
         rows_done=rows_done,
+        rows_total=rows_done,
+        error_count=screening.errors.count(),
         finished_at=timezone.now(),
         **{f"{severity.value}_count": counts.get(severity.value, 0) for severity in Severity},
     )

@@ -208,3 +208,64 @@ def test_a_duplicate_preparation_leaves_the_first_alone_and_finalize_waits_for_i
     # a preparation that started long ago died with its worker: the next one starts over
     Screening.objects.filter(pk=screening.pk).update(started_at=timezone.now() - timedelta(hours=1))
     assert screenings.screening_prepare(screening_id=screening.pk)
+
+
+def test_a_chunk_that_runs_twice_keeps_one_copy_of_its_cell_warnings(sample_lists):
+    from tests.engine.bom_samples import csv_bytes
+
+    rows = [["Manufacturer", "Supplier"], *[[f"Vendor {n}", "Nordic Telecom Supply AB"] for n in range(12)]]
+    rows[3] = ["12.345,50", "Nordic Telecom Supply AB"]  # a number where a maker belongs, in the first chunk
+    screening = start(upload_bytes(csv_bytes(rows), "numbers.csv"))
+    chunk_ids = screenings.screening_prepare(screening_id=screening.pk)
+    screenings.screening_chunk_run(chunk_id=chunk_ids[0])
+    ScreeningChunk.objects.filter(pk=chunk_ids[0]).update(status=ChunkStatus.PENDING)  # redelivered
+    for chunk_id in chunk_ids:
+        screenings.screening_chunk_run(chunk_id=chunk_id)
+    screenings.screening_finalize(screening_id=screening.pk)
+
+    screening.refresh_from_db()
+    assert list(screening.errors.values_list("row", "column", "message")) == [
+        (4, "Manufacturer", "column Manufacturer holds a number or date, not a company name")
+    ]
+    assert screening.error_count == 1
+
+
+def test_rows_screened_are_the_lines_read_not_blank_looking_rows(sample_lists):
+    from tests.engine.bom_samples import HEADER, LINES, csv_bytes
+
+    data = csv_bytes([HEADER, LINES[0], ["", "  ", ""], HEADER, LINES[1], ["  ", "", " "], LINES[2]])
+
+    screening = run_inline(start(upload_bytes(data, "pages.csv")))
+
+    assert screening.status == ScreeningStatus.DONE
+    assert screening.rows_total == screening.rows_done == 3
+    assert screening.progress == 1.0
+
+
+def test_chunks_stored_before_the_packed_payload_are_still_read(sample_lists):
+    """Payloads written as JSON (version 1, cooked rows) before the column held MessagePack."""
+    import json
+
+    from django.db import connection
+
+    screening = run_inline(start(upload(BOMS / "direct_hits.xlsx")))
+    rows = [
+        [sheet_key, number, cells]
+        for sheet_key, number, cells in (("0", 3, ["Huawei Technologies Co., Ltd.", "5"]), ("0", 4, [None, "1"]))
+    ]
+    legacy = {"sheets": {"0": {"file": "old.xlsx", "sheet": "RAN", "headers": {"manufacturer": "Mfr"},
+                               "fields": ["manufacturer", "quantity"]}}, "rows": rows}
+    chunk = screening.chunks.first()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE screening_screeningchunk SET payload = %s WHERE id = %s",
+            [json.dumps(legacy).encode(), chunk.pk],
+        )
+
+    read = list(screenings.chunk_payload_rows(ScreeningChunk.objects.get(pk=chunk.pk).payload))
+
+    assert [(row.file, row.row, row.values) for row in read] == [
+        ("old.xlsx", 3, {"manufacturer": "Huawei Technologies Co., Ltd.", "quantity": "5"}),
+        ("old.xlsx", 4, {"quantity": "1"}),
+    ]
+    assert read[0].headers == {"manufacturer": "Mfr"}
