@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
-from screening.engine.records import Message, as_message, file_size, gettext_noop
+from screening.engine.records import FileSize, Message, as_message, file_size, gettext_noop
 
 MiB = 1024 * 1024
 
@@ -117,7 +117,7 @@ class ArchiveMember:
         )
 
 
-def _size(n: float) -> Message:
+def _size(n: float) -> FileSize:
     return file_size(n)
 
 

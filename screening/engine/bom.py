@@ -38,6 +38,7 @@ from screening.engine.records import (
     BomRow,
     ChainEdge,
     Field,
+    FileSize,
     HeaderWords,
     Location,
     Message,
@@ -293,7 +294,7 @@ _SUBCONTRACTOR_HEADERS = HeaderWords(str(Field.SUBCONTRACTOR), ("Subcontractor",
 _CONTRACTOR_HEADERS = HeaderWords(str(Field.CONTRACTOR), ("Contractor", "Main Contractor", "Tenderer", "Bidder"))
 
 
-def _size(n: float) -> Message:
+def _size(n: float) -> FileSize:
     return file_size(n)
 
 
@@ -1643,7 +1644,7 @@ class BomReader:
                 if check_decoding and "\ufffd" in value:
                     errors.append(RowError(
                         Location(filename, sheet, rownum, column),
-                        Message(gettext_noop("some characters could not be read as {encoding} and show as \ufffd; "
+                        Message(gettext_noop("some characters could not be read as {encoding} and show as �; "
                                              "save the file as CSV UTF-8 and upload it again"),
                                 {"encoding": book.encoding}),
                     ))

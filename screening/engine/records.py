@@ -150,6 +150,16 @@ def english_number(value: int | float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
 
 
+def english_size(n: int) -> str:
+    """A size in bytes as the English text writes it: "613 bytes", "1.5 MB"."""
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _same(text: str) -> str:
     return text
 
@@ -175,9 +185,13 @@ class Message:
         translate: Callable[[str], str] = _same,
         language: str = "en",
         number: Callable[[int | float], str] = english_number,
+        size: Callable[[int], str] = english_size,
     ) -> str:
-        """The text, with `translate` applied to every template and `number` writing every number."""
-        values = {name: _render_param(value, translate, language, number) for name, value in self.params.items()}
+        """The text, with `translate` applied to every template, `number` writing every number and `size` every
+        FileSize."""
+        values = {
+            name: _render_param(value, translate, language, number, size) for name, value in self.params.items()
+        }
         translated = translate(self.template)
         try:
             return translated.format_map(values)
@@ -247,9 +261,25 @@ def _native_header_words(field_name: str, language: str) -> tuple[str, ...]:
         return ()
 
 
-def _render_param(value, translate, language, number) -> str:
+@dataclass(frozen=True, slots=True)
+class FileSize:
+    """A value of a message: a size in bytes, written as the reader's language writes sizes ("1.5 MB")."""
+
+    bytes: int
+
+    def __str__(self) -> str:
+        return english_size(self.bytes)
+
+
+def file_size(n: float) -> FileSize:
+    return FileSize(int(n))
+
+
+def _render_param(value, translate, language, number, size) -> str:
     if isinstance(value, Message):
-        return value.render(translate, language, number)
+        return value.render(translate, language, number, size)
+    if isinstance(value, FileSize):
+        return size(value.bytes)
     if isinstance(value, HeaderWords):
         return value.render(translate, language)
     if isinstance(value, bool):
@@ -264,6 +294,8 @@ def _param_as_json(value):
         return value.as_dict()
     if isinstance(value, HeaderWords):
         return {"header_words": value.field, "english": list(value.english)}
+    if isinstance(value, FileSize):
+        return {"file_size": value.bytes}
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return str(value)
@@ -273,27 +305,12 @@ def _param_from_json(value):
     if isinstance(value, dict):
         if "header_words" in value:
             return HeaderWords(str(value["header_words"]), tuple(str(word) for word in value.get("english") or ()))
+        if "file_size" in value:
+            return FileSize(int(value["file_size"]))
         return Message.from_dict(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return str(value)
-
-
-_SIZE_UNITS = (
-    ("bytes", gettext_noop("{size} bytes")),
-    ("KB", gettext_noop("{size} KB")),
-    ("MB", gettext_noop("{size} MB")),
-    ("GB", gettext_noop("{size} GB")),
-)
-
-
-def file_size(n: float) -> Message:
-    """A size in bytes as a person reads it: "613 bytes", "1.5 MB"."""
-    for unit, template in _SIZE_UNITS:
-        if n < 1024 or unit == "GB":
-            return Message(template, {"size": round(n) if unit == "bytes" else round(n, 1) + 0.0})
-        n /= 1024
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 # How a place in a file is written before a message about it: "bid.xlsx, sheet RAN, row 14, column Mfr".
