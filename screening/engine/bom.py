@@ -278,6 +278,10 @@ _TOO_MANY_ROWS = gettext_noop(
 )
 _NOT_A_COMPANY = gettext_noop("column {column} holds {what}, not a company name")
 _CELL_CUT = gettext_noop("the cell is {length} characters long; only the first {limit} are read")
+# U+FFFD written as itself, not escaped: xgettext would extract the escape, not the character Python looks up.
+_UNREADABLE_CHARACTERS = gettext_noop(
+    "some characters could not be read as {encoding} and show as �; save the file as CSV UTF-8 and upload it again"
+)
 # What a typed cell holds, as _non_text names it, in the sentence above.
 _CELL_KINDS = {
     "number": Message(gettext_noop("a number")),
@@ -1644,9 +1648,7 @@ class BomReader:
                 if check_decoding and "\ufffd" in value:
                     errors.append(RowError(
                         Location(filename, sheet, rownum, column),
-                        Message(gettext_noop("some characters could not be read as {encoding} and show as �; "
-                                             "save the file as CSV UTF-8 and upload it again"),
-                                {"encoding": book.encoding}),
+                        Message(_UNREADABLE_CHARACTERS, {"encoding": book.encoding}),
                     ))
                 values[key] = value
             if not values or values == headers:  # blank, or the header repeated on a new page
