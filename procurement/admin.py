@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Bid, BidDocument, BulkUpload, BulkUploadItem, Lot, Membership, Organisation, Tender
 
@@ -76,10 +77,15 @@ class BulkUploadItemInline(admin.TabularInline):
     model = BulkUploadItem
     extra = 0
     can_delete = False
-    readonly_fields = ["position", "member", "bidder_name", "outcome", "error_message", "bid", "processed_at"]
+    readonly_fields = ["position", "member", "bidder_name", "outcome", "error_shown", "bid", "processed_at"]
+    exclude = ["error_message", "error_template"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Error message"))
+    def error_shown(self, obj):
+        return obj.translated_error
 
 
 @admin.register(BulkUpload)
@@ -89,8 +95,16 @@ class BulkUploadAdmin(admin.ModelAdmin):
     list_display = ["file", "tender", "status", "items_ok", "items_failed", "created_at"]
     list_filter = ["status", "tender__organisation"]
     search_fields = ["file__original_name", "tender__reference"]
-    readonly_fields = [field.name for field in BulkUpload._meta.fields]
+    readonly_fields = [
+        *(field.name for field in BulkUpload._meta.fields if field.name not in ("error_message", "error_template")),
+        "error_shown",
+    ]
+    exclude = ["error_message", "error_template"]
     inlines = [BulkUploadItemInline]
+
+    @admin.display(description=_("Error message"))
+    def error_shown(self, obj):
+        return obj.translated_error
 
     def has_add_permission(self, request):
         return False

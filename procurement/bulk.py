@@ -26,14 +26,15 @@ from django.db import OperationalError, transaction
 from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from screening import conf as screening_conf
 from screening.choices import FileRole
 from screening.engine.archive import ArchiveError, ArchiveLimits, ArchiveMember, MemberError, SafeZip
 from screening.engine.bom import SHEET_SKIPPED, BomReader, ReadLimits, iter_table_rows, read_declaration
-from screening.engine.records import BomReadError
-from screening.forms import validate_upload
+from screening.engine.records import BomReadError, Location, Message, where_message
+from screening.forms import upload_problem
+from screening.messages import message_json, message_text
 from screening.services.screenings import read_limits, uploaded_file_create
 
 from .access import organisation_scope
@@ -58,11 +59,15 @@ MANIFEST_COLUMNS = {
     "declaration": "declaration", "subcontractor_declaration": "declaration",
 }
 REQUIRED_COLUMNS = ("file", "bidder")
-MANIFEST_HELP = (
+# The messages an upload and its items keep are English with their templates (engine.records.Message), shown in the
+# reader's language (screening.messages).
+MANIFEST_HELP = Message(gettext_noop(
     "A manifest has a header row with the columns file and bidder, and optionally lots, bidder_country, "
     "bidder_registration and declaration."
-)
-ON_ITS_OWN = "The other bids are not affected; once this one is fixed, upload it on its own with Upload a bid."
+))
+ON_ITS_OWN = Message(gettext_noop(
+    "The other bids are not affected; once this one is fixed, upload it on its own with Upload a bid."
+))
 # Bid fields as the manifest names them, for errors that come back from bid_create.
 _FIELD_COLUMN = {"bidder_name": "bidder", "bidder_country": "bidder_country",
                  "bidder_registration": "bidder_registration", "lots": "lots", "boms": "file"}
@@ -136,7 +141,7 @@ def bulk_upload_create(*, tender: Tender, user, content: File) -> BulkUpload:
         try:
             SafeZip(content, filename=name, limits=bulk_archive_limits()).close()  # the table of contents only
         except ArchiveError as error:
-            raise ValidationError({"file": str(error)}) from error
+            raise ValidationError({"file": message_text(error.located_text)}) from error
     stored = uploaded_file_create(content=content, name=name, role=FileRole.BOM, user=user)
     bulk_upload = BulkUpload.objects.create(tender=tender, file=stored, created_by=user)
     _audit(
@@ -158,8 +163,11 @@ def bulk_upload_enqueue(*, bulk_upload_id: int) -> bool:
         process_bulk_upload.apply_async((bulk_upload_id,), retry=False)
     except Exception as error:  # noqa: BLE001 - kombu and redis raise many kinds when the broker is down
         logger.warning("could not queue bulk upload %s: %s", bulk_upload_id, error)
+        waiting = Message(gettext_noop(
+            "The task queue could not be reached; the bids will be created when it is back."
+        ))
         BulkUpload.objects.filter(pk=bulk_upload_id, status=BulkUploadStatus.QUEUED).update(
-            error_message="The task queue could not be reached; the bids will be created when it is back."
+            error_message=str(waiting), error_template=message_json(waiting)
         )
         return False
     return True
@@ -175,7 +183,11 @@ def bulk_upload_requeue_stalled() -> int:
 
 
 class UploadRefused(Exception):
-    """The upload as a whole cannot be split into bids (not a ZIP, an unreadable manifest...)."""
+    """The upload as a whole cannot be split into bids (not a ZIP, an unreadable manifest...); `text` says why."""
+
+    def __init__(self, text: Message):
+        super().__init__(str(text))
+        self.text = text
 
 
 @dataclass
@@ -190,14 +202,14 @@ class Source:
 class Entry:
     position: int
     member: str  # what the officer sees: the archive member(s) or the sheet
-    where: str = ""  # the manifest row, for errors
+    where: Message | None = None  # the manifest row, for errors
     bidder_name: str = ""
     bidder_country: str = ""
     bidder_registration: str = ""
     lot_numbers: list[int] = field(default_factory=list)
     boms: list[Source] = field(default_factory=list)
     declaration: Source | None = None
-    error: str = ""  # known before any file is read
+    error: Message | None = None  # known before any file is read
 
 
 def _member_source(archive: SafeZip, member: ArchiveMember) -> Source:
@@ -210,21 +222,22 @@ def _zip_entries(archive: SafeZip, *, tender: Tender) -> list[Entry]:
         m for m in members if m.error is None and m.stem.lower() == MANIFEST_STEM and m.suffix in MANIFEST_SUFFIXES
     ]
     if len(manifests) > 1:
-        raise UploadRefused(
-            f"{archive.filename} holds {len(manifests)} manifests ({', '.join(m.name for m in manifests)}); keep one "
-            "and make the archive again."
-        )
+        raise UploadRefused(Message(gettext_noop(
+            "{archive} holds {count} manifests ({names}); keep one and make the archive again."
+        ), {"archive": archive.filename, "count": len(manifests), "names": ", ".join(m.name for m in manifests)}))
     if manifests:
         return _manifest_entries(archive, manifests[0], members, tender=tender)
     if not members:
-        raise UploadRefused(f"{archive.filename} holds no files. Put the bids' BOM files in it and upload it again.")
+        raise UploadRefused(Message(gettext_noop(
+            "{archive} holds no files. Put the bids' BOM files in it and upload it again."
+        ), {"archive": archive.filename}))
     return [
         Entry(
             position=position,
             member=member.name,
             bidder_name=member.stem.strip(),
             boms=[] if member.error else [_member_source(archive, member)],
-            error=str(member.error) if member.error else "",
+            error=member.error.located_text if member.error else None,
         )
         for position, member in enumerate(members)
     ]
@@ -249,9 +262,11 @@ def _manifest_entries(
         with archive.open(manifest) as handle:
             rows = list(iter_table_rows(handle, filename=manifest.basename, limits=read_limits()))
     except (MemberError, BomReadError) as error:
-        raise UploadRefused(f"The manifest cannot be read: {error}") from error
+        raise UploadRefused(Message(gettext_noop("The manifest cannot be read: {error}"),
+                                    {"error": error.located_text})) from error
     if not rows:
-        raise UploadRefused(f"{label} is empty. {MANIFEST_HELP}")
+        raise UploadRefused(Message(gettext_noop("{manifest} is empty. {help}"),
+                                    {"manifest": label, "help": MANIFEST_HELP}))
     header_sheet, header_row, header_cells = rows[0]
     columns: dict[str, int] = {}
     for index, text in enumerate(header_cells):
@@ -260,16 +275,17 @@ def _manifest_entries(
             columns[key] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        found = ", ".join(text for text in header_cells if text) or "nothing"
-        raise UploadRefused(
-            f"{label}, row {header_row}: no {' or '.join(missing)} column (found: {found}). {MANIFEST_HELP}"
-        )
+        found = ", ".join(text for text in header_cells if text)
+        raise UploadRefused(Message(gettext_noop("{where}: no {columns} column (found: {found}). {help}"), {
+            "where": _manifest_row(label, header_row), "columns": " / ".join(missing),
+            "found": found or Message(gettext_noop("nothing")), "help": MANIFEST_HELP,
+        }))
 
     folder = PurePosixPath(manifest.path).parent
     by_path = {m.path: m for m in members if m.path}
     by_name = {m.name: m for m in members}
     lots = {lot.number for lot in tender.lots.all()}
-    used: dict[int, str] = {}  # member index -> the row that names it
+    used: dict[int, Message] = {}  # member index -> the row that names it
     entries: list[Entry] = []
 
     def find(name: str) -> ArchiveMember | None:
@@ -284,35 +300,40 @@ def _manifest_entries(
             index = columns.get(key)
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
-        where = f"{label}, row {rownum}"
+        where = _manifest_row(label, rownum)
         entry = Entry(
             position=len(entries),
-            member=cell("file") or where,
+            member=cell("file") or f"{label}, row {rownum}",
             where=where,
             bidder_name=cell("bidder"),
             bidder_country=cell("bidder_country").upper(),
             bidder_registration=cell("bidder_registration"),
         )
-        errors: list[str] = []
+        errors: list[Message] = []
         if not entry.bidder_name:
-            errors.append(f"{where}, column bidder: empty. Write the bidder's company name.")
+            errors.append(Message(gettext_noop("{where}, column bidder: empty. Write the bidder's company name."),
+                                  {"where": where}))
         names = _split_names(cell("file"))
         if not names:
-            errors.append(f"{where}, column file: empty. Write the name of the bid's BOM file in the archive.")
+            errors.append(Message(gettext_noop(
+                "{where}, column file: empty. Write the name of the bid's BOM file in the archive."
+            ), {"where": where}))
         for column, name in [("file", name) for name in names] + [("declaration", cell("declaration"))]:
             if not name:
                 continue
             member = find(name)
             if member is None:
-                errors.append(
-                    f"{where}, column {column}: {name} is not in the archive. Check the spelling (names are "
+                errors.append(Message(gettext_noop(
+                    "{where}, column {column}: {name} is not in the archive. Check the spelling (names are "
                     "case-sensitive, with the folder if the file is in one) or add the file."
-                )
+                ), {"where": where, "column": column, "name": name}))
             elif member.index in used:
-                errors.append(f"{where}, column {column}: {name} is already the file of {used[member.index]}.")
+                errors.append(Message(gettext_noop("{where}, column {column}: {name} is already the file of {other}."),
+                                      {"where": where, "column": column, "name": name, "other": used[member.index]}))
             elif member.error is not None:
                 used[member.index] = where  # reported on this row, not again on its own
-                errors.append(f"{where}, column {column}: {member.error}")
+                errors.append(Message(gettext_noop("{where}, column {column}: {error}"),
+                                      {"where": where, "column": column, "error": member.error.located_text}))
             else:
                 used[member.index] = where
                 if column == "file":
@@ -323,27 +344,34 @@ def _manifest_entries(
             if not number:
                 continue
             if not number.isdigit() or int(number) not in lots:
-                known = ", ".join(str(n) for n in sorted(lots)) or "none"
-                errors.append(
-                    f"{where}, column lots: {number} is not a lot of tender {tender.reference} (its lots: {known}). "
-                    "Give the lot numbers separated by commas."
-                )
+                known = ", ".join(str(n) for n in sorted(lots))
+                errors.append(Message(gettext_noop(
+                    "{where}, column lots: {number} is not a lot of tender {tender} (its lots: {lots}). Give the lot "
+                    "numbers separated by commas."
+                ), {"where": where, "number": number, "tender": tender.reference,
+                    "lots": known or Message(gettext_noop("none"))}))
             else:
                 entry.lot_numbers.append(int(number))
-        entry.error = " ".join(errors)
+        entry.error = Message.join(errors) if errors else None
         entries.append(entry)
 
     for member in members:
         if member is manifest or member.index in used:
             continue
-        error = str(member.error) if member.error else (
-            f"{member.name}: not named in {label}, so it is not a bid. Add a row for it (file, bidder), or leave it "
-            "out of the archive."
-        )
+        error = member.error.located_text if member.error else Message(gettext_noop(
+            "{member}: not named in {manifest}, so it is not a bid. Add a row for it (file, bidder), or leave it out "
+            "of the archive."
+        ), {"member": member.name, "manifest": label})
         entries.append(Entry(position=len(entries), member=member.name, error=error))
     if not entries:
-        raise UploadRefused(f"{label} names no bids. {MANIFEST_HELP}")
+        raise UploadRefused(Message(gettext_noop("{manifest} names no bids. {help}"),
+                                    {"manifest": label, "help": MANIFEST_HELP}))
     return entries
+
+
+def _manifest_row(manifest: str, row: int) -> Message:
+    """"manifest.csv, row 3", in the reader's language."""
+    return where_message(Location(manifest, row=row))
 
 
 class _SheetSplitter:
@@ -391,26 +419,31 @@ def _workbook_entries(fileobj: BinaryIO, *, filename: str, directory: str) -> li
         fileobj.seek(0)
         splitter.split(fileobj, filename=filename, sheets=readable)
     except BomReadError as error:
-        raise UploadRefused(f"{error} A workbook of many bids has one sheet per bidder, named after it.") from error
+        raise UploadRefused(Message(gettext_noop(
+            "{error} A workbook of many bids has one sheet per bidder, named after it."
+        ), {"error": error.located_text})) from error
     entries = []
     for sheet in sheets:
         if sheet.kind == SHEET_SKIPPED and not sheet.reason.startswith("no header row"):
             continue  # empty sheets and charts are no bids
         entry = Entry(position=len(entries), member=f"sheet {sheet.name}", bidder_name=sheet.name.strip())
         path = splitter.paths.get(sheet.name)
+        where = where_message(Location(filename, sheet.name))
         if sheet.kind == SHEET_SKIPPED:
-            entry.error = (
-                f"{filename}, sheet {sheet.name}: {sheet.reason}. If this sheet is a bid, head its columns "
-                "Manufacturer, Supplier or Subcontractor and upload it on its own with Upload a bid; if it is not a "
-                "bid, nothing is lost."
-            )
+            entry.error = Message(gettext_noop(
+                "{where}: {reason}. If this sheet is a bid, head its columns Manufacturer, Supplier or Subcontractor "
+                "and upload it on its own with Upload a bid; if it is not a bid, nothing is lost."
+            ), {"where": where, "reason": sheet.reason_text or sheet.reason})
         elif path is None:
-            entry.error = f"{filename}, sheet {sheet.name}: the sheet holds no rows below its header. {ON_ITS_OWN}"
+            entry.error = Message(gettext_noop("{where}: the sheet holds no rows below its header. {hint}"),
+                                  {"where": where, "hint": ON_ITS_OWN})
         else:
             entry.boms.append(Source(f"{sheet.name}.xlsx", lambda path=path: path.open("rb")))
         entries.append(entry)
     if not entries:
-        raise UploadRefused(f"{filename} has no sheets with bids. Name each sheet after its bidder.")
+        raise UploadRefused(Message(gettext_noop(
+            "{file} has no sheets with bids. Name each sheet after its bidder."
+        ), {"file": filename}))
     return entries
 
 
@@ -424,7 +457,7 @@ def _entries(bulk_upload: BulkUpload) -> Iterator[list[Entry]]:
             try:
                 archive = SafeZip(handle, filename=name, limits=bulk_archive_limits())
             except ArchiveError as error:
-                raise UploadRefused(str(error)) from error
+                raise UploadRefused(error.located_text) from error
             with archive:
                 yield _zip_entries(archive, tender=bulk_upload.tender)
         else:
@@ -457,7 +490,7 @@ def bulk_upload_process(*, bulk_upload_id: int) -> BulkUpload | None:
                     _item_process(bulk_upload, item, entry, lots=lots)
                     _counts_update(bulk_upload)
     except UploadRefused as error:
-        bulk_upload_fail(bulk_upload_id=bulk_upload_id, message=str(error))
+        bulk_upload_fail(bulk_upload_id=bulk_upload_id, message=error.text)
         bulk_upload.refresh_from_db()
         return bulk_upload
     _counts_update(bulk_upload)
@@ -482,11 +515,13 @@ def bulk_upload_process(*, bulk_upload_id: int) -> BulkUpload | None:
     return bulk_upload
 
 
-def bulk_upload_fail(*, bulk_upload_id: int, message: str) -> bool:
-    """Record why the upload could not be split; its file stays, and the bids already created stay."""
+def bulk_upload_fail(*, bulk_upload_id: int, message: Message | str) -> bool:
+    """Record why the upload could not be split (in English, with the template for other languages); its file
+    stays, and the bids already created stay."""
     changed = BulkUpload.objects.filter(
         pk=bulk_upload_id, status__in=[BulkUploadStatus.QUEUED, BulkUploadStatus.RUNNING]
-    ).update(status=BulkUploadStatus.FAILED, error_message=message[:10_000], finished_at=timezone.now())
+    ).update(status=BulkUploadStatus.FAILED, error_message=str(message)[:10_000],
+             error_template=message_json(message), finished_at=timezone.now())
     if changed:
         bulk_upload = BulkUpload.objects.select_related("tender", "file", "created_by").get(pk=bulk_upload_id)
         _counts_update(bulk_upload)
@@ -495,7 +530,7 @@ def bulk_upload_fail(*, bulk_upload_id: int, message: str) -> bool:
             user=bulk_upload.created_by,
             action=AuditAction.BULK_PROCESSED,
             summary=f"{bulk_upload.file.original_name}: could not be split into bids",
-            details={"error": message},
+            details={"error": str(message)},
         )
     return bool(changed)
 
@@ -511,7 +546,8 @@ def _items_ensure(bulk_upload: BulkUpload, entries: list[Entry]) -> None:
                 member=entry.member[:1000],
                 bidder_name=entry.bidder_name[:300],
                 outcome=BulkItemOutcome.ERROR if entry.error else BulkItemOutcome.PENDING,
-                error_message=entry.error,
+                error_message=str(entry.error) if entry.error else "",
+                error_template=message_json(entry.error),
                 processed_at=now if entry.error else None,
             )
             for entry in entries
@@ -531,6 +567,14 @@ def _counts_update(bulk_upload: BulkUpload) -> None:
     )
 
 
+class _Refused(Exception):
+    """A would-be bid's file refused by name or size before it is read."""
+
+    def __init__(self, text: Message):
+        super().__init__(str(text))
+        self.text = text
+
+
 def _validation_text(error: ValidationError, entry: Entry) -> str:
     if not hasattr(error, "error_dict"):
         return " ".join(error.messages)
@@ -546,7 +590,9 @@ def _opened(source: Source, role: str) -> File:
     """The source's bytes as a File, checked as the single-bid form and the reader check them."""
     content = File(source.open(), name=source.name)
     try:
-        validate_upload(content)
+        problem = upload_problem(content)
+        if problem is not None:
+            raise _Refused(problem)
         content.seek(0)
         if role == FileRole.DECLARATION:
             read_declaration(content, filename=source.name, limits=read_limits())
@@ -561,35 +607,36 @@ def _opened(source: Source, role: str) -> File:
 
 def _item_process(bulk_upload: BulkUpload, item: BulkUploadItem, entry: Entry, *, lots: dict[int, Lot]) -> None:
     files: list[File] = []
-    error = ""
+    error: Message | None = None
     try:
         for source in entry.boms:
             files.append(_opened(source, FileRole.BOM))
         if entry.declaration is not None:
             files.append(_opened(entry.declaration, FileRole.DECLARATION))
     except MemberError as problem:
-        error = str(problem)
-    except (ValidationError, BomReadError) as problem:
-        text = " ".join(problem.messages) if isinstance(problem, ValidationError) else str(problem)
-        error = f"{text} {ON_ITS_OWN}"
+        error = problem.located_text
+    except (_Refused, BomReadError) as problem:
+        text = problem.text if isinstance(problem, _Refused) else problem.located_text
+        error = Message.join([text, ON_ITS_OWN])
     try:
         with transaction.atomic():
             locked = BulkUploadItem.objects.select_for_update().get(pk=item.pk)
             if locked.outcome != BulkItemOutcome.PENDING:
                 return  # another delivery of the task got here first
-            if not error:
+            if error is None:
                 error = _bid_create(bulk_upload, locked, entry, files=files, lots=lots)
-            locked.outcome = BulkItemOutcome.ERROR if error else BulkItemOutcome.OK
-            locked.error_message = error
+            locked.outcome = BulkItemOutcome.ERROR if error is not None else BulkItemOutcome.OK
+            locked.error_message = str(error) if error is not None else ""
+            locked.error_template = message_json(error)
             locked.processed_at = timezone.now()
-            locked.save(update_fields=["outcome", "error_message", "bid", "processed_at"])
+            locked.save(update_fields=["outcome", "error_message", "error_template", "bid", "processed_at"])
     finally:
         for content in files:
             content.close()
 
 
-def _bid_create(bulk_upload: BulkUpload, item: BulkUploadItem, entry: Entry, *, files, lots) -> str:
-    """Create the item's bid in a savepoint; returns the error for the officer, "" on success."""
+def _bid_create(bulk_upload: BulkUpload, item: BulkUploadItem, entry: Entry, *, files, lots) -> Message | None:
+    """Create the item's bid in a savepoint; returns the error for the officer, None on success."""
     declaration = files[len(entry.boms)] if entry.declaration else None
     try:
         with transaction.atomic():
@@ -604,14 +651,15 @@ def _bid_create(bulk_upload: BulkUpload, item: BulkUploadItem, entry: Entry, *, 
                 declaration=declaration,
             )
     except ValidationError as problem:
-        where = entry.where or entry.member
-        return f"{where}: {_validation_text(problem, entry)} {ON_ITS_OWN}"
+        # The services' own messages, written in the worker's language (the site's): kept as they are.
+        return Message("{where}: {problem} {hint}", {
+            "where": entry.where or entry.member, "problem": _validation_text(problem, entry), "hint": ON_ITS_OWN,
+        })
     except OperationalError:
         raise  # transient: the task retries, and this item is still pending
     except Exception as problem:  # one bid's unexpected failure must not stop the others
         logger.exception("bulk upload %s, item %s: the bid could not be created", bulk_upload.pk, item.pk)
-        return (
-            f"{entry.member}: the bid could not be created ({type(problem).__name__}: {problem}). {ON_ITS_OWN} "
-            "Tell your administrator if it happens again."
-        )
-    return ""
+        return Message(gettext_noop(
+            "{member}: the bid could not be created ({detail}). {hint} Tell your administrator if it happens again."
+        ), {"member": entry.member, "detail": f"{type(problem).__name__}: {problem}", "hint": ON_ITS_OWN})
+    return None

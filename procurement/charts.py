@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext
 
-from screening.choices import Severity
+from screening.choices import STATUS_IN_SENTENCE, Severity
 
 SEVERITY_COLOURS = {
     Severity.CRITICAL: "#7a1020",
@@ -81,9 +81,9 @@ def severity_chart(bids) -> Chart:
         row = _row(index, bid.bidder_name)
         screening = bid.latest_screening
         if screening is None:
-            row.note = "not screened"
+            row.note = gettext("not screened")
         elif not screening.is_finished:
-            row.note = f"{screening.get_status_display().lower()}…"
+            row.note = f"{STATUS_IN_SENTENCE.get(screening.status, screening.status)}…"
         else:
             x = LABEL_WIDTH
             for severity in Severity:

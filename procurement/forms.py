@@ -21,6 +21,7 @@ from screening.engine.records import Field as BomField
 from screening.engine.records import NetworkDomain as EngineDomain
 from screening.engine.records import Severity as EngineSeverity
 from screening.forms import MultipleFileField, validate_upload
+from screening.messages import message_text
 from screening.services.screenings import read_limits
 
 from .choices import Role
@@ -309,7 +310,7 @@ def _unrecognised_columns(upload, mapping: dict[str, str]) -> str:
         return gettext(
             "%(file)s: no column of manufacturers, suppliers or subcontractors was recognised (found: %(found)s). "
             "Name the column that holds the companies here, e.g. %(example)s, and choose the files again."
-        ) % {"file": upload.name, "found": error.found, "example": _COLUMN_EXAMPLE}
+        ) % {"file": upload.name, "found": message_text(error.found_text), "example": _COLUMN_EXAMPLE}
     except (BomReadError, ValueError):
         return ""
     finally:

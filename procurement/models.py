@@ -15,6 +15,7 @@ from screening.choices import FileRole, NetworkDomain, Severity
 from screening.engine.bom import header_mapping
 from screening.engine.names import normalise as normalise_company
 from screening.engine.policy import RULES
+from screening.messages import message_text
 
 from .choices import BulkItemOutcome, BulkUploadStatus, Role, TenderStatus
 
@@ -305,6 +306,10 @@ class BulkUpload(models.Model):
     file = models.ForeignKey("screening.UploadedFile", on_delete=models.PROTECT, related_name="bulk_uploads")
     status = models.CharField(max_length=20, choices=BulkUploadStatus.choices, default=BulkUploadStatus.QUEUED)
     error_message = models.TextField(blank=True)
+    error_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
+    )
     items_total = models.PositiveIntegerField(default=0)
     items_ok = models.PositiveIntegerField(default=0)
     items_failed = models.PositiveIntegerField(default=0)
@@ -330,6 +335,11 @@ class BulkUpload(models.Model):
     def is_finished(self) -> bool:
         return self.status in (BulkUploadStatus.DONE, BulkUploadStatus.FAILED)
 
+    @property
+    def translated_error(self) -> str:
+        """error_message in the active language."""
+        return message_text(self.error_template, self.error_message)
+
 
 class BulkUploadItem(models.Model):
     """One would-be bid of a bulk upload: an archive member (or manifest row) or a sheet, and what became of it."""
@@ -342,6 +352,10 @@ class BulkUploadItem(models.Model):
     bidder_name = models.CharField(max_length=300, blank=True)
     outcome = models.CharField(max_length=20, choices=BulkItemOutcome.choices, default=BulkItemOutcome.PENDING)
     error_message = models.TextField(blank=True)
+    error_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
+    )
     bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.SET_NULL, related_name="bulk_items")
     processed_at = models.DateTimeField(null=True, blank=True)
 
@@ -355,6 +369,11 @@ class BulkUploadItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ({self.get_outcome_display()})"
+
+    @property
+    def translated_error(self) -> str:
+        """error_message in the active language."""
+        return message_text(self.error_template, self.error_message)
 
 
 class Notification(models.Model):

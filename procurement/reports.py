@@ -1,4 +1,5 @@
-"""The tender summary across bids (HTML and .xlsx) and the audit log as CSV; every cell safe against formulas."""
+"""The tender summary across bids (HTML and .xlsx, its labels in the reader's language) and the audit log as CSV (the
+permanent record: English headers); every cell safe against formulas."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import json
 from collections.abc import Iterable
 
 import xlsxwriter
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from screening.choices import Severity
 from screening.exports import safe_cell
@@ -15,18 +18,18 @@ from screening.exports import safe_cell
 from .charts import value_shares
 
 SUMMARY_COLUMNS = (
-    ("bidder_name", "Bidder"),
-    ("bidder_country", "Country"),
-    ("bidder_registration", "Registration number"),
-    ("lots", "Lots"),
-    ("status", "Screening status"),
-    ("verdict", "Verdict"),
-    *((severity.value, str(severity.label)) for severity in Severity),
-    ("restricted_share", "Restricted value share"),
-    ("untrusted_share", "Untrusted value share"),
-    ("list_versions", "List versions"),
-    ("screened_at", "Screened at"),
-    ("screening", "Screening"),
+    ("bidder_name", _("Bidder")),
+    ("bidder_country", _("Country")),
+    ("bidder_registration", _("Registration number")),
+    ("lots", _("Lots")),
+    ("status", _("Screening status")),
+    ("verdict", _("Verdict")),
+    *((severity.value, severity.label) for severity in Severity),
+    ("restricted_share", _("Restricted value share")),
+    ("untrusted_share", _("Untrusted value share")),
+    ("list_versions", _("List versions")),
+    ("screened_at", _("Screened at")),
+    ("screening", _("Screening")),
 )
 
 
@@ -42,7 +45,7 @@ def tender_summary_rows(bids) -> list[dict]:
             "bidder_registration": bid.bidder_registration,
             "lots": ", ".join(f"{lot.number}. {lot.title}" for lot in bid.lots.all()),
             "lot_numbers": ", ".join(str(lot.number) for lot in bid.lots.all()),
-            "status": screening.get_status_display() if screening else "Not screened",
+            "status": screening.get_status_display() if screening else gettext("Not screened"),
             "verdict": screening.get_verdict_display() if screening and screening.verdict else "",
             "restricted_share": shares["restricted"] if shares else None,
             "untrusted_share": shares["untrusted"] if shares else None,
@@ -63,12 +66,12 @@ def tender_summary_xlsx(*, tender, rows: Iterable[dict]) -> bytes:
     workbook = xlsxwriter.Workbook(output, {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
     bold = workbook.add_format({"bold": True})
     percent = workbook.add_format({"num_format": "0.0%"})
-    sheet = workbook.add_worksheet("Summary")
+    sheet = workbook.add_worksheet(gettext("Summary")[:31])
     sheet.write_string(0, 0, safe_cell(f"{tender.reference}: {tender.title}"), bold)
     sheet.write_string(1, 0, safe_cell(f"{tender.organisation} · {tender.get_status_display()}"))
     header_row = 3
     for col, (_key, title) in enumerate(SUMMARY_COLUMNS):
-        sheet.write_string(header_row, col, title, bold)
+        sheet.write_string(header_row, col, str(title), bold)
     row_index = header_row
     for row_index, row in enumerate(rows, start=header_row + 1):
         for col, (key, _title) in enumerate(SUMMARY_COLUMNS):

@@ -384,5 +384,5 @@ def bulk_upload_progress(*, bulk_upload: BulkUpload, items: list[BulkUploadItem]
         "rows_total": rows_total,
         "progress": round(progress, 4),
         "finished": bulk_upload.is_finished and screened == len(screenings),
-        "error_message": bulk_upload.error_message,
+        "error_message": bulk_upload.translated_error,
     }

@@ -22,7 +22,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from screening.choices import FileRole, ListKind, ScreeningStatus, ScreeningTrigger
+from screening.choices import (
+    STATUS_IN_SENTENCE,
+    VERDICT_IN_SENTENCE,
+    FileRole,
+    ListKind,
+    ScreeningStatus,
+    ScreeningTrigger,
+)
+from screening.engine.records import Location, where_message
+from screening.messages import message_text
 from screening.models import ListImportImpact, ListVersion, Screening, SupplierList
 from screening.services.impact import import_impact_claim, import_impact_finish, screenings_affected_by
 from screening.services.screenings import screening_rescreen, screening_start, uploaded_file_create
@@ -429,7 +438,8 @@ def bid_rescreen(*, bid: Bid, user, trigger: str = ScreeningTrigger.MANUAL, reas
             gettext(
                 "Screening #%(number)s of %(bidder)s is still %(status)s; wait for it to finish (or cancel it) before "
                 "screening the bid again."
-            ) % {"number": previous.pk, "bidder": bid.bidder_name, "status": previous.get_status_display().lower()}
+            ) % {"number": previous.pk, "bidder": bid.bidder_name,
+                 "status": STATUS_IN_SENTENCE.get(previous.status, previous.status)}
         )
     details: dict[str, Any] = {}
     if previous is not None:
@@ -553,7 +563,7 @@ def open_tenders_rescreen() -> list[TenderRescreen]:
 def _verdict_label(screening: Screening | None) -> str:
     if screening is None or not screening.verdict:
         return gettext("none")
-    return screening.get_verdict_display().lower()
+    return str(VERDICT_IN_SENTENCE.get(screening.verdict, screening.verdict))
 
 
 def _new_findings(screening: Screening, previous: Screening | None) -> list[str]:
@@ -573,7 +583,8 @@ def _new_findings(screening: Screening, previous: Screening | None) -> list[str]
             }
         else:
             target = gettext("no listed entity")
-        line = f"{finding.get_severity_display()}: '{finding.value}' ({finding.where}) -> {target}"
+        where = message_text(where_message(Location(finding.file_name, finding.sheet, finding.row, finding.column)))
+        line = f"{finding.get_severity_display()}: '{finding.value}' ({where}) -> {target}"
         if line not in lines:
             lines.append(line)
     return lines

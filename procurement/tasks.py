@@ -7,7 +7,9 @@ import smtplib
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError
+from django.utils.translation import gettext_noop
 
+from screening.engine.records import Message
 from screening.models import ListVersion
 
 from . import bulk, services
@@ -72,8 +74,10 @@ class BulkUploadTask(DjangoTask):
         if bulk_upload_id:
             bulk.bulk_upload_fail(
                 bulk_upload_id=bulk_upload_id,
-                message=f"The upload stopped on an internal error ({type(exc).__name__}: {exc}). Its file and the "
-                "bids already created are kept; upload the remaining bids again, and report this if it repeats.",
+                message=Message(gettext_noop(
+                    "The upload stopped on an internal error ({detail}). Its file and the bids already created are "
+                    "kept; upload the remaining bids again, and report this if it repeats."
+                ), {"detail": f"{type(exc).__name__}: {exc}"}),
             )
 
 

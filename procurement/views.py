@@ -25,6 +25,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from screening.choices import NetworkDomain
+from screening.display import severity_override_lines
 
 from .access import OrganisationAccess, membership_of
 from .bulk import bulk_upload_create
@@ -181,6 +182,7 @@ def tender_detail(request, pk):
             "lots": tender.lots.all(),
             "restricted_lists": tender.restricted_lists.all(),
             "trusted_lists": tender.trusted_lists.all(),
+            "severity_changes": severity_override_lines(tender.severity_overrides),
             "rows": tender_summary_rows(bids),
             "severity_chart": severity_chart(bids),
             "value_chart": value_share_chart(bids),

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import FileRole
 from .engine.policy import PolicyConfig
 from .forms import ListImportForm, ScreeningUploadForm
+from .messages import message_text
 from .models import (
     AuditEntry,
     Entity,
@@ -118,7 +119,7 @@ class SupplierListAdmin(admin.ModelAdmin):
                     list_format=form.cleaned_data["list_format"] or None,
                 )
             except ListImportError as error:
-                rejected = error.lines()
+                rejected = [message_text(line) for line in error.messages()]
                 form.add_error(
                     "file",
                     gettext("%(count)s record(s) rejected; nothing was imported. Correct them and upload again.")
@@ -129,7 +130,7 @@ class SupplierListAdmin(admin.ModelAdmin):
                     request,
                     (gettext("Imported %(version)s: %(entities)s entities, %(relations)s relations.")
                      % {"version": version, "entities": version.entity_count, "relations": version.relation_count}
-                     + f" {version.import_notes}").strip(),
+                     + f" {message_text(version.import_notes_text, version.import_notes)}").strip(),
                     messages.SUCCESS,
                 )
                 return HttpResponseRedirect(
@@ -231,9 +232,13 @@ class FindingInline(ReadOnlyInline):
 
 class ScreeningErrorInline(ReadOnlyInline):
     model = ScreeningError
-    fields = ["file_name", "sheet", "row", "column", "message"]
+    fields = ["file_name", "sheet", "row", "column", "message_shown"]
     readonly_fields = fields
     show_change_link = False
+
+    @admin.display(description=_("Message"))
+    def message_shown(self, obj):
+        return obj.translated_message
 
 
 @admin.register(Screening)
@@ -268,7 +273,7 @@ class ScreeningAdmin(admin.ModelAdmin):
         "low_count",
         "info_count",
         "error_count",
-        "error_message",
+        "error_shown",
         "versions_used",
         "files_used",
         "policy",
@@ -282,6 +287,10 @@ class ScreeningAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Error message"))
+    def error_shown(self, obj):
+        return obj.translated_error
 
     @admin.display(description=_("Progress"))
     def progress_display(self, obj):

@@ -6,6 +6,7 @@ to the engine as it is.
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from screening.engine import list_formats, records
 
@@ -65,6 +66,27 @@ class ScreeningStatus(models.TextChoices):
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
     CANCELLED = "cancelled", _("Cancelled")
+
+
+# Labels as they read inside a sentence ("changed verdict pass → fail", "subsidiary of Huawei"): each language writes
+# them in the case it needs, where lower-casing the label would break a German noun ("Überprüfung").
+VERDICT_IN_SENTENCE = {
+    Verdict.PASS: pgettext_lazy("verdict in a sentence", "pass"),
+    Verdict.REVIEW: pgettext_lazy("verdict in a sentence", "review"),
+    Verdict.FAIL: pgettext_lazy("verdict in a sentence", "fail"),
+}
+STATUS_IN_SENTENCE = {
+    ScreeningStatus.QUEUED: pgettext_lazy("screening status in a sentence", "queued"),
+    ScreeningStatus.RUNNING: pgettext_lazy("screening status in a sentence", "running"),
+    ScreeningStatus.DONE: pgettext_lazy("screening status in a sentence", "done"),
+    ScreeningStatus.FAILED: pgettext_lazy("screening status in a sentence", "failed"),
+    ScreeningStatus.CANCELLED: pgettext_lazy("screening status in a sentence", "cancelled"),
+}
+RELATION_IN_SENTENCE = {
+    RelationKind.SUBSIDIARY_OF: pgettext_lazy("relation in a sentence", "subsidiary of"),
+    RelationKind.AFFILIATE_OF: pgettext_lazy("relation in a sentence", "affiliate of"),
+    RelationKind.SUBCONTRACTS_TO: pgettext_lazy("relation in a sentence", "subcontracts to"),
+}
 
 
 class ScreeningTrigger(models.TextChoices):

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from screening.choices import Decision, NetworkDomain
+from screening.choices import Decision, NetworkDomain, Severity
 from screening.engine.names import normalise
 from screening.engine.policy import RULES, PolicyConfig
 from screening.models import Entity, Finding, Screening
@@ -132,7 +132,9 @@ def policy_lines(screening: Screening) -> list[tuple[str, str]]:
         ),
     ]
     for code, table in policy.severities.items():
-        cells = ", ".join(f"{_domain_label(domains, domain)}: {severity}" for domain, severity in table.items())
+        cells = ", ".join(
+            f"{_domain_label(domains, domain)}: {severity_label(severity)}" for domain, severity in table.items()
+        )
         lines.append((gettext("Severity of %(rule)s") % {"rule": rule_title(code)}, cells))
     if policy.extra_headers:
         lines.append((
@@ -140,6 +142,22 @@ def policy_lines(screening: Screening) -> list[tuple[str, str]]:
             ", ".join(f"{header} = {name}" for header, name in policy.extra_headers.items()),
         ))
     return lines
+
+
+def severity_label(code: str) -> str:
+    """A severity's label in the reader's language ("high" -> "Hoch"); an unknown code as it is."""
+    return str(Severity(code).label) if code in Severity.values else code
+
+
+def severity_override_lines(overrides: dict | None) -> list[tuple[str, str, str, str]]:
+    """A tender's severity changes ({rule code: {domain code or "": severity}}) as (rule code, domain code, domain
+    label, severity label): the codes stay as they are, the labels are in the reader's language."""
+    domains = dict(NetworkDomain.choices)
+    return [
+        (code, domain, _domain_label(domains, domain), severity_label(severity))
+        for code, table in (overrides or {}).items()
+        for domain, severity in table.items()
+    ]
 
 
 def _domain_label(domains: dict, domain: str) -> str:

@@ -6,12 +6,13 @@ from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from . import conf
 from .choices import Decision, ListFormat, ListKind, NetworkDomain
+from .engine.records import FileSize, Message
+from .messages import message_text
 from .models import SupplierList
 
 
@@ -29,26 +30,31 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-def validate_upload(upload, *, extensions=None) -> None:
-    """Refuse a file by name and size before it is stored; its content is checked by the reader later."""
+def upload_problem(upload, *, extensions=None) -> Message | None:
+    """Why a file is refused by its name or size before it is stored, or None; its content is checked by the reader
+    later. A message with its template, so that a problem stored for later (a bulk upload's) is shown translated."""
     extensions = extensions or conf.get("ALLOWED_EXTENSIONS")
     suffix = PurePath(upload.name).suffix.lower()
     if suffix not in extensions:
-        raise ValidationError(
-            gettext("%(name)s: files of type '%(suffix)s' are not screened. Upload one of: %(extensions)s.")
-            % {"name": upload.name, "suffix": suffix or gettext("none"), "extensions": ", ".join(extensions)}
-        )
+        return Message(gettext_noop("{name}: files of type '{suffix}' are not screened. Upload one of: {extensions}."),
+                       {"name": upload.name, "suffix": suffix or Message(gettext_noop("none")),
+                        "extensions": ", ".join(extensions)})
     limit = conf.get("MAX_UPLOAD_BYTES")
     if upload.size > limit:
-        raise ValidationError(
-            gettext(
-                "%(name)s is %(size)s; the limit is %(limit)s. "
-                "Split the workbook, or ask your administrator to raise SCREENING_MAX_UPLOAD_BYTES."
-            )
-            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-        )
+        return Message(gettext_noop(
+            "{name} is {size}; the limit is {limit}. Split the workbook, or ask your administrator to raise "
+            "SCREENING_MAX_UPLOAD_BYTES."
+        ), {"name": upload.name, "size": FileSize(upload.size), "limit": FileSize(limit)})
     if upload.size == 0:
-        raise ValidationError(gettext("%(name)s is empty.") % {"name": upload.name})
+        return Message(gettext_noop("{name} is empty."), {"name": upload.name})
+    return None
+
+
+def validate_upload(upload, *, extensions=None) -> None:
+    """Refuse a file by name and size before it is stored (upload_problem), in the reader's language."""
+    problem = upload_problem(upload, extensions=extensions)
+    if problem is not None:
+        raise ValidationError(message_text(problem))
 
 
 class ScreeningUploadForm(forms.Form):

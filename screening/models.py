@@ -215,6 +215,10 @@ class Screening(models.Model):
     info_count = models.PositiveIntegerField(default=0)
     error_count = models.PositiveIntegerField(default=0)
     error_message = models.TextField(blank=True)
+    error_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
+    )
 
     # BOM value shares (sums of line values, whatever the currency): every line with a value, the lines with a
     # restricted-vendor finding, and the lines with an untrusted-party finding and no restricted one.
@@ -256,6 +260,13 @@ class Screening(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ScreeningStatus.DONE, ScreeningStatus.FAILED, ScreeningStatus.CANCELLED)
+
+    @property
+    def translated_error(self) -> str:
+        """error_message in the active language."""
+        from .messages import message_text
+
+        return message_text(self.error_template, self.error_message)
 
     @property
     def progress(self) -> float:
@@ -407,6 +418,10 @@ class ScreeningError(models.Model):
     row = models.PositiveIntegerField(null=True, blank=True)
     column = models.CharField(max_length=255, blank=True)
     message = models.TextField()
+    message_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The message's template and values, to show it in the reader's language (screening.messages)."),
+    )
 
     class Meta:
         verbose_name = _("screening error")
@@ -415,6 +430,13 @@ class ScreeningError(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def translated_message(self) -> str:
+        """message in the active language."""
+        from .messages import message_text
+
+        return message_text(self.message_template, self.message)
 
 
 class StandingException(models.Model):

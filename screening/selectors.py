@@ -16,7 +16,7 @@ from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from screening.access import access
-from screening.choices import RelationKind, Severity
+from screening.choices import RELATION_IN_SENTENCE, RelationKind, Severity
 from screening.engine.names import normalise
 from screening.models import (
     AuditEntry,
@@ -313,7 +313,7 @@ class RelationDiff:
 
     @property
     def kind_label(self) -> str:
-        return RelationKind(self.kind).label.lower()
+        return str(RELATION_IN_SENTENCE.get(self.kind, self.kind))
 
 
 @dataclass
@@ -345,7 +345,7 @@ def _relations_by_child(version: ListVersion) -> dict[str, dict[tuple[str, str, 
 
 def _relation_text(relations: dict) -> str:
     return "; ".join(
-        f"{RelationKind(kind).label.lower()} {parent}{' (divested)' if relations[(child, kind, parent)] else ''}"
+        f"{RELATION_IN_SENTENCE.get(kind, kind)} {parent}{' (divested)' if relations[(child, kind, parent)] else ''}"
         for child, kind, parent in sorted(relations)
     )
 

@@ -14,8 +14,10 @@ import logging
 from celery import group, shared_task
 from celery.contrib.django.task import DjangoTask
 from django.db import OperationalError, transaction
+from django.utils.translation import gettext_noop
 
 from screening.choices import ScreeningStatus
+from screening.engine.records import Message
 from screening.models import Screening
 from screening.services import impact, reviews, screenings, values, webhooks
 from screening.signals import screening_finished, send_on_commit
@@ -39,8 +41,10 @@ class ScreeningTask(DjangoTask):
         if screening_id:
             screenings.screening_fail(
                 screening_id=screening_id,
-                message=f"The screening stopped on an internal error ({type(exc).__name__}: {exc}). "
-                "The uploaded files are kept; start the screening again, and report this if it repeats.",
+                message=Message(gettext_noop(
+                    "The screening stopped on an internal error ({detail}). The uploaded files are kept; start the "
+                    "screening again, and report this if it repeats."
+                ), {"detail": f"{type(exc).__name__}: {exc}"}),
             )
 
     def screening_id_from(self, args) -> int | None:

@@ -31,6 +31,7 @@ from screening.display import finding_views, policy_lines
 from screening.exports import safe_cell
 from screening.filtersets import AuditEntryFilterSet, EntityFilterSet, FindingFilterSet, StandingExceptionFilterSet
 from screening.forms import FindingDecisionForm, ReasonForm, WebListImportForm
+from screening.messages import message_text
 from screening.reports import screening_report_xlsx
 from screening.services.lists import ListImportError, supplier_list_import
 from screening.services.reviews import exception_revoke, finding_decide
@@ -142,7 +143,7 @@ def screening_progress(request, pk: int):
             "counts": screening.counts,
             "finished": screening.is_finished,
             "detail_url": reverse("screening:detail", args=[screening.pk]),
-            "error_message": screening.error_message,
+            "error_message": screening.translated_error,
         },
         headers={"Cache-Control": "no-store"},
     )
@@ -514,16 +515,17 @@ def list_import(request):
                     list_format=data["list_format"] or None,
                 )
         except ListImportError as error:
-            rejected = error.lines()
+            rejected = [message_text(line) for line in error.messages()]
             form.add_error(
-                "file", f"{error.count} problem(s) found; nothing was imported. Correct them and upload again."
+                "file", gettext("%(count)s problem(s) found; nothing was imported. Correct them and upload again.")
+                % {"count": error.count},
             )
         else:
             messages.success(
                 request,
                 (gettext("Imported %(version)s: %(entities)s entities, %(relations)s relations.") % {
                     "version": version, "entities": version.entity_count, "relations": version.relation_count,
-                } + f" {version.import_notes}").strip(),
+                } + f" {message_text(version.import_notes_text, version.import_notes)}").strip(),
             )
             return redirect("screening:list_detail", pk=version.supplier_list_id)
     return render(

@@ -1,4 +1,5 @@
-"""Webhook signatures and address checks: plain Python (no Django), so a receiver can use `verify_signature` as is.
+"""Webhook signatures and address checks: plain Python (Django only translates the checks' messages, when it is
+there), so a receiver can use `verify_signature` as is.
 
 Every webhook request carries
 
@@ -19,6 +20,13 @@ import ipaddress
 import socket
 import time
 from urllib.parse import urlsplit
+
+try:  # the address checks' messages in the reader's language on the site; a receiver needs no Django to import this
+    from django.utils.translation import gettext
+except ImportError:  # pragma: no cover
+
+    def gettext(message: str) -> str:
+        return message
 
 SIGNATURE_HEADER = "Screening-Signature"
 EVENT_HEADER = "Screening-Event"
@@ -85,11 +93,17 @@ def check_url_form(url: str) -> str:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError as error:
-        raise UnsafeWebhookURL(f"'{url}' is not a valid URL ({error}).") from error
+        raise UnsafeWebhookURL(
+            gettext("'%(url)s' is not a valid URL (%(error)s).") % {"url": url, "error": error}
+        ) from error
     if parts.scheme not in ("http", "https"):
-        raise UnsafeWebhookURL(f"'{url}' is not an http or https URL: give a URL starting with https://.")
+        raise UnsafeWebhookURL(
+            gettext("'%(url)s' is not an http or https URL: give a URL starting with https://.") % {"url": url}
+        )
     if not parts.hostname:
-        raise UnsafeWebhookURL(f"'{url}' has no host name: give a full URL such as https://example.org/hooks.")
+        raise UnsafeWebhookURL(
+            gettext("'%(url)s' has no host name: give a full URL such as https://example.org/hooks.") % {"url": url}
+        )
     return parts.hostname
 
 
@@ -113,12 +127,19 @@ def check_public_host(host: str) -> None:
     try:
         addresses = resolve(host)
     except (OSError, UnicodeError) as error:
-        raise UnsafeWebhookURL(f"The host name '{host}' could not be resolved ({error}); check the URL.") from error
+        raise UnsafeWebhookURL(
+            gettext("The host name '%(host)s' could not be resolved (%(error)s); check the URL.")
+            % {"host": host, "error": error}
+        ) from error
     if not addresses:
-        raise UnsafeWebhookURL(f"The host name '{host}' resolves to no address; check the URL.")
+        raise UnsafeWebhookURL(
+            gettext("The host name '%(host)s' resolves to no address; check the URL.") % {"host": host}
+        )
     for address in addresses:
         if not is_public_address(address):
             raise UnsafeWebhookURL(
-                f"The host '{host}' resolves to {address}, a loopback, private or otherwise non-public address; "
-                "webhooks are only sent to public addresses on this site."
+                gettext(
+                    "The host '%(host)s' resolves to %(address)s, a loopback, private or otherwise non-public address; "
+                    "webhooks are only sent to public addresses on this site."
+                ) % {"host": host, "address": address}
             )

@@ -3,6 +3,7 @@ Bulgarian with no English left from the templates; the switcher remembered on th
 
 from __future__ import annotations
 
+import ast
 import html
 import io
 import re
@@ -39,6 +40,7 @@ SHIPPED = [code for code, _name in settings.LANGUAGES if code != settings.LANGUA
 LANGUAGES_IN_PROGRESS: list[str] = []
 FULLY_TRANSLATED = [code for code in SHIPPED if code not in LANGUAGES_IN_PROGRESS]
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
+BRACE_PLACEHOLDER = re.compile(r"\{\w+\}")  # the engine's message templates (screening.engine.records.Message)
 
 # What makemessages extracts (its xgettext keywords), for reading templates and modules without gettext.
 KEYWORDS = {
@@ -82,6 +84,11 @@ def test_every_message_is_translated_and_none_is_fuzzy(app, language):
     wrong_placeholders = [
         (entry.msgid, text) for entry in po if not entry.obsolete for text in entry_text(entry)
         if text and set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
+    ]
+    wrong_placeholders += [
+        (entry.msgid, text) for entry in po if not entry.obsolete and "python-brace-format" in entry.flags
+        for text in entry_text(entry)
+        if text and set(BRACE_PLACEHOLDER.findall(text)) != set(BRACE_PLACEHOLDER.findall(entry.msgid))
     ]
 
     where = po_path(app, language).relative_to(ROOT)
@@ -143,6 +150,38 @@ def test_the_catalogues_hold_every_message_of_the_templates_and_code(app):
             f"{po_path(app, language).relative_to(ROOT)} lacks {len(missing)} message(s), e.g. {missing[:5]}: "
             f"run makemessages (see README, Languages), translate and compilemessages"
         )
+
+
+def engine_message_templates() -> dict[str, str]:
+    """Every template the engine marks with gettext_noop (it imports no Django), read from its source: template ->
+    where it is written."""
+    templates = {}
+    for path in sorted((ROOT / "screening" / "engine").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "gettext_noop"
+                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                templates.setdefault(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
+    return templates
+
+
+@pytest.mark.parametrize("language", SHIPPED)
+def test_every_engine_message_template_is_translated_in_every_language(language):
+    """The engine's messages (BOM, archive and list-file errors, the no-header hint) reach officers through the
+    Django side, which translates their templates: each must have a translation keeping its {placeholders}."""
+    templates = engine_message_templates()
+    assert len(templates) > 150, "the engine marks its messages with gettext_noop"
+    entries = {entry.msgid: entry for entry in catalogue("screening", language) if not entry.obsolete}
+
+    missing = sorted(f"{where}: {template!r}" for template, where in templates.items()
+                     if template not in entries or not entries[template].msgstr
+                     or "fuzzy" in entries[template].flags)
+    placeholders = sorted(
+        template for template in templates if template in entries and entries[template].msgstr
+        and set(BRACE_PLACEHOLDER.findall(entries[template].msgstr)) != set(BRACE_PLACEHOLDER.findall(template))
+    )
+
+    assert not missing, f"screening/locale/{language}: {len(missing)} engine message(s) untranslated: {missing[:5]}"
+    assert not placeholders, f"screening/locale/{language}: placeholders changed in {placeholders[:5]}"
 
 
 # -- every page in Czech and Bulgarian

@@ -175,7 +175,8 @@ class BulkUploadItemSerializer(serializers.Serializer):
     member = serializers.CharField(help_text="The file(s) in the archive, or the sheet of the workbook.")
     bidder_name = serializers.CharField(allow_blank=True)
     outcome = serializers.CharField(help_text="pending, ok or error")
-    error_message = serializers.CharField(allow_blank=True, help_text="What was wrong, where, and what to do.")
+    error_message = serializers.CharField(source="translated_error", allow_blank=True,
+                                          help_text="What was wrong, where, and what to do (in the Accept-Language).")
     bid = serializers.IntegerField(source="bid_id", allow_null=True)
     screening = serializers.SerializerMethodField()
 

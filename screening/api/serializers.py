@@ -165,6 +165,8 @@ class ScreeningSerializer(serializers.ModelSerializer):
     subject = serializers.SerializerMethodField()
     duration_seconds = serializers.SerializerMethodField()
     web_url = serializers.SerializerMethodField()
+    error_message = serializers.CharField(source="translated_error", read_only=True,
+                                          help_text="Why the screening failed, in the Accept-Language.")
 
     class Meta:
         model = Screening
@@ -199,6 +201,7 @@ class ScreeningStartSerializer(serializers.Serializer):
 
 class ScreeningErrorSerializer(serializers.ModelSerializer):
     file = serializers.CharField(source="file_name")
+    message = serializers.CharField(source="translated_message", help_text="The problem, in the Accept-Language.")
 
     class Meta:
         model = ScreeningError

@@ -17,6 +17,7 @@ from screening.access import access
 from screening.choices import FileRole
 from screening.filtersets import EntityFilterSet, FindingFilterSet
 from screening.forms import LIST_EXTENSIONS
+from screening.messages import message_text
 from screening.models import Entity, SupplierList, WebhookDelivery
 from screening.services import webhooks
 from screening.services.lists import ListImportError, supplier_list_import
@@ -248,11 +249,12 @@ class SupplierListViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiV
                     scope=existing.scope if existing else scope, list_format=data.get("format") or None,
                 )
         except ListImportError as problem:
+            more = problem.more_message()
             raise ApiError(400, [
-                error("body", "file", e.message, file=e.location.file, sheet=e.location.sheet, row=e.location.row,
-                      column=e.location.column)
+                error("body", "file", message_text(e.text), file=e.location.file, sheet=e.location.sheet,
+                      row=e.location.row, column=e.location.column)
                 for e in problem.errors[:1000]
-            ] + ([error("body", "file", problem.lines()[-1])] if problem.count > len(problem.errors) else [])) from None
+            ] + ([error("body", "file", message_text(more))] if more else [])) from None
         created = before is None or version.pk != before.pk
         return Response(s.ListVersionSerializer(version).data,
                         status=status.HTTP_201_CREATED if created else status.HTTP_200_OK)

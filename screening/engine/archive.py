@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import BinaryIO
 
+from screening.engine.records import FileSize, Message, as_message, file_size, gettext_noop
+
 MiB = 1024 * 1024
 
 # Archives inside the archive are never unpacked: one level only, so a bomb cannot hide a level down.
@@ -29,7 +31,9 @@ NESTED_ARCHIVE_SUFFIXES = frozenset({
 # Files that archivers and file managers add on their own; nobody means to upload them.
 _JUNK_NAMES = frozenset({"thumbs.db", "desktop.ini", ".ds_store"})
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
-_REMAKE = "Make the archive again (your system's \"Compress\" or \"Send to > Compressed folder\") and upload it."
+_REMAKE = Message(gettext_noop(
+    "Make the archive again (your system's \"Compress\" or \"Send to > Compressed folder\") and upload it."
+))
 _READ_CHUNK = MiB
 # What zipfile raises on damaged archives besides BadZipFile (odd versions, methods, names, offsets).
 _ZIP_DAMAGE = (
@@ -48,27 +52,39 @@ class ArchiveLimits:
 
 
 class ArchiveError(Exception):
-    """The archive as a whole cannot be read; nothing in it is taken."""
+    """The archive as a whole cannot be read; nothing in it is taken. `text` is the message with its template,
+    `message` its English text, str() the English text after the archive's name."""
 
-    def __init__(self, message: str, *, filename: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Message | str, *, filename: str):
+        self.text = as_message(message)
+        self.message = str(self.text)
+        super().__init__(self.message)
         self.filename = filename
 
+    @property
+    def located_text(self) -> Message:
+        return Message.join([self.filename, self.text], ": ")
+
     def __str__(self) -> str:
-        return f"{self.filename}: {self.message}"
+        return str(self.located_text)
 
 
 class MemberError(Exception):
-    """One member of the archive is refused; the other members are read all the same."""
+    """One member of the archive is refused; the other members are read all the same. `text`, `message` and str()
+    as for ArchiveError, with the member's name."""
 
-    def __init__(self, name: str, message: str):
-        super().__init__(message)
+    def __init__(self, name: str, message: Message | str):
+        self.text = as_message(message)
+        self.message = str(self.text)
+        super().__init__(self.message)
         self.name = name
-        self.message = message
+
+    @property
+    def located_text(self) -> Message:
+        return Message.join([self.name, self.text], ": ")
 
     def __str__(self) -> str:
-        return f"{self.name}: {self.message}"
+        return str(self.located_text)
 
 
 @dataclass(frozen=True)
@@ -101,47 +117,47 @@ class ArchiveMember:
         )
 
 
-def _size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1024
-    return f"{n:,.1f} GB"  # pragma: no cover
+def _size(n: float) -> FileSize:
+    return file_size(n)
 
 
 _DRIVE = re.compile(r"^[A-Za-z]:")
 
 
-def _safe_path(name: str) -> tuple[str, str]:
-    """(normalised path, "") or ("", why the name is refused)."""
+def _safe_path(name: str) -> tuple[str, Message | None]:
+    """(normalised path, None) or ("", why the name is refused)."""
     unix = name.replace("\\", "/")  # some Windows tools write backslashes, which extractors there follow
     if unix.startswith("/") or _DRIVE.match(unix):
-        return "", (
+        return "", Message(gettext_noop(
             "has an absolute path, which could write anywhere on a computer that unpacks it; refused. "
             "Put the file in the archive with a path relative to its top folder."
-        )
+        ))
     parts = [part for part in unix.split("/") if part not in ("", ".")]
     if ".." in parts:
-        return "", (
+        return "", Message(gettext_noop(
             "points outside the archive (its path goes up with \"..\"); refused. "
             "Put the file inside the archive's own folders and make the archive again."
-        )
+        ))
     if any(ord(char) < 32 for char in unix):
-        return "", "has control characters in its name; refused. Rename the file and make the archive again."
-    return "/".join(parts), ""
+        return "", Message(gettext_noop(
+            "has control characters in its name; refused. Rename the file and make the archive again."
+        ))
+    return "/".join(parts), None
 
 
-def _file_type_problem(info: zipfile.ZipInfo) -> str:
+def _file_type_problem(info: zipfile.ZipInfo) -> Message | None:
     mode = info.external_attr >> 16
     kind = stat.S_IFMT(mode)
     if kind in (0, stat.S_IFREG, stat.S_IFDIR):
-        return ""
+        return None
     if kind == stat.S_IFLNK:
-        return (
+        return Message(gettext_noop(
             "is a symbolic link; links in an archive are not followed. "
             "Put the file itself in the archive instead of a link to it."
-        )
-    return "is not a regular file (a device, pipe or socket); refused. Put only ordinary files in the archive."
+        ))
+    return Message(gettext_noop(
+        "is not a regular file (a device, pipe or socket); refused. Put only ordinary files in the archive."
+    ))
 
 
 class SafeZip:
@@ -160,33 +176,42 @@ class SafeZip:
             fileobj.seek(0)
             head = fileobj.read(4)
         except (OSError, ValueError) as error:
-            raise ArchiveError(f"cannot be read ({error}). Upload it again.", filename=filename) from error
+            raise ArchiveError(Message(gettext_noop("cannot be read ({detail}). Upload it again."),
+                                       {"detail": str(error)}), filename=filename) from error
         if not head:
-            raise ArchiveError("is empty (0 bytes). Upload the archive again.", filename=filename)
+            raise ArchiveError(
+                Message(gettext_noop("is empty (0 bytes). Upload the archive again.")), filename=filename
+            )
         if not head.startswith(_ZIP_MAGICS):
             raise ArchiveError(
-                "is not a ZIP archive. Put the BOM files in a .zip archive and upload that.", filename=filename
+                Message(gettext_noop("is not a ZIP archive. Put the BOM files in a .zip archive and upload that.")),
+                filename=filename,
             )
         try:
             fileobj.seek(0)
             self._zip = zipfile.ZipFile(fileobj)
             infos = self._zip.infolist()
         except _ZIP_DAMAGE as error:
-            raise ArchiveError(f"is damaged and cannot be opened ({error}). {_REMAKE}", filename=filename) from error
+            raise ArchiveError(Message(gettext_noop("is damaged and cannot be opened ({detail}). {hint}"),
+                                       {"detail": str(error), "hint": _REMAKE}), filename=filename) from error
         self._infos: dict[int, zipfile.ZipInfo] = {}
         files = [(index, info) for index, info in enumerate(infos) if not info.is_dir()]
         limits = self.limits
         if len(files) > limits.max_members:
             raise ArchiveError(
-                f"holds {len(files):,} files; the limit is {limits.max_members:,}. "
-                f"Split them into archives of at most {limits.max_members:,} files and upload each.",
+                Message(gettext_noop(
+                    "holds {count} files; the limit is {limit}. Split them into archives of at most {limit} files and "
+                    "upload each."
+                ), {"count": len(files), "limit": limits.max_members}),
                 filename=filename,
             )
         total = sum(info.file_size for _index, info in files)
         if total > limits.max_total_bytes:
             raise ArchiveError(
-                f"would unpack to {_size(total)}; the limit is {_size(limits.max_total_bytes)}. "
-                "Split the files into several smaller archives and upload each.",
+                Message(gettext_noop(
+                    "would unpack to {size}; the limit is {limit}. Split the files into several smaller archives and "
+                    "upload each."
+                ), {"size": _size(total), "limit": _size(limits.max_total_bytes)}),
                 filename=filename,
             )
         self.members: list[ArchiveMember] = []
@@ -201,52 +226,52 @@ class SafeZip:
                 path=path,
                 size=info.file_size,
                 compressed_size=info.compress_size,
-                error=MemberError(info.filename, problem) if problem else None,
+                error=MemberError(info.filename, problem) if problem is not None else None,
                 index=index,
             ))
         counts = Counter(member.path for member in self.members if member.path)
         self.members = [
             ArchiveMember(
                 name=m.name, path=m.path, size=m.size, compressed_size=m.compressed_size, index=m.index,
-                error=MemberError(m.name, (
-                    f"appears {counts[m.path]} times in the archive, so which one is meant is unclear; refused. "
+                error=MemberError(m.name, Message(gettext_noop(
+                    "appears {count} times in the archive, so which one is meant is unclear; refused. "
                     "Keep one copy (or rename the others) and make the archive again."
-                )),
+                ), {"count": counts[m.path]})),
             )
             if m.error is None and counts[m.path] > 1 else m
             for m in self.members
         ]
 
-    def _member_problem(self, info: zipfile.ZipInfo, path: str) -> str:
+    def _member_problem(self, info: zipfile.ZipInfo, path: str) -> Message | None:
         limits = self.limits
         problem = _file_type_problem(info)
-        if problem:
+        if problem is not None:
             return problem
         if info.flag_bits & 0x1:
-            return "is protected by a password; add it to the archive without one and upload the archive again."
+            return Message(gettext_noop(
+                "is protected by a password; add it to the archive without one and upload the archive again."
+            ))
         if PurePosixPath(path).suffix.lower() in NESTED_ARCHIVE_SUFFIXES:
-            return (
+            return Message(gettext_noop(
                 "is an archive inside the archive; archives are unpacked one level only. "
                 "Unpack it and put its files in the main archive directly."
-            )
+            ))
         if info.file_size > limits.max_member_bytes:
-            return (
-                f"is {_size(info.file_size)} unpacked; the limit is {_size(limits.max_member_bytes)}. "
-                "Split it into smaller files."
-            )
+            return Message(gettext_noop("is {size} unpacked; the limit is {limit}. Split it into smaller files."),
+                           {"size": _size(info.file_size), "limit": _size(limits.max_member_bytes)})
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_exempt_bytes and ratio > limits.max_compression_ratio:
-            return (
-                f"would expand from {_size(info.compress_size)} to {_size(info.file_size)} ({ratio:,.0f} times; the "
-                f"limit is {limits.max_compression_ratio}), as a ZIP bomb does; refused. If it is a genuine file, "
-                "upload it on its own instead of in the archive."
-            )
+            return Message(gettext_noop(
+                "would expand from {compressed} to {size} ({ratio} times; the limit is {limit}), as a ZIP bomb does; "
+                "refused. If it is a genuine file, upload it on its own instead of in the archive."
+            ), {"compressed": _size(info.compress_size), "size": _size(info.file_size), "ratio": round(ratio),
+                "limit": limits.max_compression_ratio})
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile.ZIP_LZMA):
-            return (
-                f"uses compression method {info.compress_type}, which cannot be read here. "
+            return Message(gettext_noop(
+                "uses compression method {method}, which cannot be read here. "
                 "Make the archive again with ordinary (deflate) compression."
-            )
-        return ""
+            ), {"method": str(info.compress_type)})
+        return None
 
     def __iter__(self) -> Iterator[ArchiveMember]:
         return iter(self.members)
@@ -265,21 +290,22 @@ class SafeZip:
                     written += len(chunk)
                     self._extracted += len(chunk)
                     if written > limit:
-                        raise MemberError(member.name, (
-                            f"holds more than the {_size(member.size)} it declares; refused as unsafe. {_REMAKE}"
-                        ))
+                        raise MemberError(member.name, Message(gettext_noop(
+                            "holds more than the {size} it declares; refused as unsafe. {hint}"
+                        ), {"size": _size(member.size), "hint": _REMAKE}))
                     if self._extracted > self.limits.max_total_bytes:
-                        raise MemberError(member.name, (
-                            f"is past the limit of {_size(self.limits.max_total_bytes)} for the whole archive "
-                            "unpacked. Split the files into several smaller archives and upload each."
-                        ))
+                        raise MemberError(member.name, Message(gettext_noop(
+                            "is past the limit of {limit} for the whole archive unpacked. Split the files into several "
+                            "smaller archives and upload each."
+                        ), {"limit": _size(self.limits.max_total_bytes)}))
                     out.write(chunk)
         except MemberError:
             out.close()
             raise
         except _ZIP_DAMAGE as error:
             out.close()
-            message = f"cannot be unpacked: the archive is damaged ({error}). {_REMAKE}"
+            message = Message(gettext_noop("cannot be unpacked: the archive is damaged ({detail}). {hint}"),
+                              {"detail": str(error), "hint": _REMAKE})
             raise MemberError(member.name, message) from error
         out.seek(0)
         return out

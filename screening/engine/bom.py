@@ -39,9 +39,14 @@ from screening.engine.records import (
     BomRow,
     ChainEdge,
     Field,
+    FileSize,
+    HeaderWords,
     Location,
+    Message,
     NoHeaderError,
     RowError,
+    file_size,
+    gettext_noop,
     party_key,
 )
 
@@ -72,8 +77,13 @@ class SheetInfo:
     kind: str  # SHEET_BOM | SHEET_CHAIN | SHEET_SKIPPED
     header_row: int | None = None  # 1-based, as a spreadsheet program numbers it
     columns: dict[str, str] = field(default_factory=dict)  # Field value -> header as written
-    reason: str = ""  # why a sheet was skipped
+    reason: str = ""  # why a sheet was skipped (English; given as a Message, which stays as reason_text)
     hidden: bool = False  # hidden sheets are read all the same: a hidden line is still a line of the bid
+    reason_text: Message | None = None
+
+    def __post_init__(self) -> None:
+        if isinstance(self.reason, Message):
+            self.reason_text, self.reason = self.reason, str(self.reason)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -249,21 +259,48 @@ def _field_for_header(text: str) -> Field | None:
 # ---------------------------------------------------------------------------------------------------------
 # Messages
 
-_FORMATS_HINT = "Upload the BOM as an Excel (.xlsx, .xls), OpenDocument (.ods) or CSV file."
-_RESAVE_HINT = "Open it in Excel or LibreOffice, save it again as .xlsx and upload the new file."
-_ENCRYPTED_MESSAGE = (
+# Every message is an English template with {named} values (records.Message), marked for translation.
+_FORMATS_HINT = Message(gettext_noop("Upload the BOM as an Excel (.xlsx, .xls), OpenDocument (.ods) or CSV file."))
+_RESAVE_HINT = Message(gettext_noop("Open it in Excel or LibreOffice, save it again as .xlsx and upload the new file."))
+_ENCRYPTED_MESSAGE = Message(gettext_noop(
     "the workbook is protected with a password, so it cannot be read. Open it, remove the password "
     "(in Excel: File > Info > Protect Workbook > Encrypt with Password, clear the password), save it and "
     "upload it again."
+))
+_UNSAFE_RESAVE = gettext_noop("the workbook is unsafe to open: {problem} {hint}")
+_DAMAGED_PART = gettext_noop("the workbook is damaged: its part {part} {problem}. {hint}")
+_ZIP_DAMAGED = gettext_noop("the file starts like an Excel or ZIP file but is damaged ({detail}). {hint}")
+_TOO_WIDE_ROW = gettext_noop(
+    "the row has {count} columns; the limit is {limit}. Delete the unused columns and upload the file again."
 )
+_TOO_MANY_ROWS = gettext_noop(
+    "the file has more than {limit} data rows; this row is over the limit. Split the BOM into smaller files and "
+    "upload each."
+)
+_NOT_A_COMPANY = gettext_noop("column {column} holds {what}, not a company name")
+_CELL_CUT = gettext_noop("the cell is {length} characters long; only the first {limit} are read")
+# U+FFFD written as itself, not escaped: xgettext would extract the escape, not the character Python looks up.
+_UNREADABLE_CHARACTERS = gettext_noop(
+    "some characters could not be read as {encoding} and show as �; save the file as CSV UTF-8 and upload it again"
+)
+# What a typed cell holds, as _non_text names it, in the sentence above.
+_CELL_KINDS = {
+    "number": Message(gettext_noop("a number")),
+    "date": Message(gettext_noop("a date")),
+    "TRUE/FALSE value": Message(gettext_noop("a TRUE/FALSE value")),
+    "duration": Message(gettext_noop("a duration")),
+    "value": Message(gettext_noop("a value")),
+}
+_NUMBER_OR_DATE = Message(gettext_noop("a number or date"))
+# The headers to suggest when none was recognised; each language's own come from data/header_words.
+_MANUFACTURER_HEADERS = HeaderWords(str(Field.MANUFACTURER), ("Manufacturer", "Mfr", "Make", "Brand", "OEM"))
+_SUPPLIER_HEADERS = HeaderWords(str(Field.SUPPLIER), ("Supplier", "Vendor", "Distributor"))
+_SUBCONTRACTOR_HEADERS = HeaderWords(str(Field.SUBCONTRACTOR), ("Subcontractor",))
+_CONTRACTOR_HEADERS = HeaderWords(str(Field.CONTRACTOR), ("Contractor", "Main Contractor", "Tenderer", "Bidder"))
 
 
-def _size(n: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:,.0f} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1024
-    return f"{n:,.1f} GB"  # pragma: no cover
+def _size(n: float) -> FileSize:
+    return file_size(n)
 
 
 def _column_letter(index: int) -> str:
@@ -281,45 +318,50 @@ def _column_letter(index: int) -> str:
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 _NOT_SPREADSHEETS = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"II*\x00", "a TIFF image"),
-    (b"MM\x00*", "a TIFF image"),
-    (b"\x1f\x8b", "a gzip archive"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"Rar!\x1a\x07", "a RAR archive"),
-    (b"\x7fELF", "a program"),
-    (b"{\\rtf", "an RTF document"),
+    (b"\x89PNG\r\n\x1a\n", Message(gettext_noop("a PNG image"))),
+    (b"\xff\xd8\xff", Message(gettext_noop("a JPEG image"))),
+    (b"GIF87a", Message(gettext_noop("a GIF image"))),
+    (b"GIF89a", Message(gettext_noop("a GIF image"))),
+    (b"II*\x00", Message(gettext_noop("a TIFF image"))),
+    (b"MM\x00*", Message(gettext_noop("a TIFF image"))),
+    (b"\x1f\x8b", Message(gettext_noop("a gzip archive"))),
+    (b"7z\xbc\xaf\x27\x1c", Message(gettext_noop("a 7-Zip archive"))),
+    (b"Rar!\x1a\x07", Message(gettext_noop("a RAR archive"))),
+    (b"\x7fELF", Message(gettext_noop("a program"))),
+    (b"{\\rtf", Message(gettext_noop("an RTF document"))),
 )
+_BINARY = Message(gettext_noop("binary data, not text"))
+_RESAVE_THEN_FORMATS = Message.join([_RESAVE_HINT, _FORMATS_HINT])
 
 
-def _not_a_spreadsheet(what: str, filename: str) -> BomReadError:
+def _not_a_spreadsheet(what: Message, filename: str, hint: Message = _FORMATS_HINT) -> BomReadError:
     return BomReadError(
-        f"the file is not a spreadsheet: it looks like {what}. {_FORMATS_HINT}", location=Location(filename)
+        Message(gettext_noop("the file is not a spreadsheet: it looks like {what}. {hint}"),
+                {"what": what, "hint": hint}),
+        location=Location(filename),
     )
 
 
-def _sniff_known_non_spreadsheet(head: bytes) -> str | None:
+def _sniff_known_non_spreadsheet(head: bytes) -> tuple[Message, Message] | None:
+    """What the file looks like instead, and what to do about it."""
     for magic, what in _NOT_SPREADSHEETS:
         if head.startswith(magic):
-            return what
+            return what, _FORMATS_HINT
     if head.startswith(b"MZ") and b"This program cannot be run" in head[:512]:
-        return "a Windows program"
+        return Message(gettext_noop("a Windows program")), _FORMATS_HINT
     if b"%PDF-" in head[:1024]:
-        return "a PDF document"
+        return Message(gettext_noop("a PDF document")), _FORMATS_HINT
     if head[8:12] == b"WEBP" and head.startswith(b"RIFF"):
-        return "a WebP image"
+        return Message(gettext_noop("a WebP image")), _FORMATS_HINT
     text = head.lstrip(codecs.BOM_UTF8).lstrip()[:2048].lower()
     if text.startswith((b"<!doctype html", b"<html")) or (text.startswith(b"<") and b"<table" in text):
-        return "a web page (HTML) saved with a spreadsheet name; " + _RESAVE_HINT.lower()
+        return Message(gettext_noop("a web page (HTML) saved with a spreadsheet name")), _RESAVE_THEN_FORMATS
     if text.startswith(b"mime-version:"):
-        return "a web archive (MHTML); " + _RESAVE_HINT.lower()
+        return Message(gettext_noop("a web archive (MHTML)")), _RESAVE_THEN_FORMATS
     if text.startswith(b"<?xml"):
         if b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-            return "an Excel 2003 XML spreadsheet, which is not read here; " + _RESAVE_HINT.lower()
-        return "an XML document"
+            return Message(gettext_noop("an Excel 2003 XML spreadsheet, which is not read here")), _RESAVE_THEN_FORMATS
+        return Message(gettext_noop("an XML document")), _FORMATS_HINT
     return None
 
 
@@ -342,20 +384,26 @@ def _zip_kind(zf: zipfile.ZipFile, names: set[str], filename: str) -> str:
         if mimetype.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
             return "ods"
         if mimetype.startswith(b"application/vnd.oasis.opendocument.text"):
-            raise _not_a_spreadsheet("an OpenDocument text document", filename)
+            raise _not_a_spreadsheet(Message(gettext_noop("an OpenDocument text document")), filename)
         if mimetype.startswith(b"application/vnd.oasis.opendocument.presentation"):
-            raise _not_a_spreadsheet("an OpenDocument presentation", filename)
+            raise _not_a_spreadsheet(Message(gettext_noop("an OpenDocument presentation")), filename)
     lowered = {name.lower() for name in names}
     if any(name.endswith("workbook.xml") for name in lowered) and "[content_types].xml" in lowered:
         return "xlsx"
     if any(name.endswith("workbook.bin") for name in lowered):
         return "xlsb"
     if "word/document.xml" in lowered:
-        raise _not_a_spreadsheet("a Word document", filename)
+        raise _not_a_spreadsheet(_WORD, filename)
     if "ppt/presentation.xml" in lowered:
-        raise _not_a_spreadsheet("a PowerPoint presentation", filename)
+        raise _not_a_spreadsheet(_POWERPOINT, filename)
     shown = ", ".join(sorted(names)[:5]) + (", ..." if len(names) > 5 else "")
-    raise _not_a_spreadsheet(f"a ZIP archive (holding {shown or 'nothing'})", filename)
+    if not shown:
+        raise _not_a_spreadsheet(Message(gettext_noop("an empty ZIP archive")), filename)
+    raise _not_a_spreadsheet(Message(gettext_noop("a ZIP archive (holding {names})"), {"names": shown}), filename)
+
+
+_WORD = Message(gettext_noop("a Word document"))
+_POWERPOINT = Message(gettext_noop("a PowerPoint presentation"))
 
 
 # What zipfile raises on damaged archives besides BadZipFile (odd versions, methods, names, offsets).
@@ -374,13 +422,13 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
         members = zf.infolist()
     except _ZIP_DAMAGE as exc:
         raise BomReadError(
-            f"the file starts like an Excel or ZIP file but is damaged ({exc}). {_RESAVE_HINT}",
+            Message(_ZIP_DAMAGED, {"detail": str(exc), "hint": _RESAVE_HINT}),
             location=where,
         ) from exc
     if len(members) > limits.max_zip_members:
         raise BomReadError(
-            f"the workbook holds {len(members):,} parts; the limit is {limits.max_zip_members:,}. "
-            f"{_RESAVE_HINT}",
+            Message(gettext_noop("the workbook holds {count} parts; the limit is {limit}. {hint}"),
+                    {"count": len(members), "limit": limits.max_zip_members, "hint": _RESAVE_HINT}),
             location=where,
         )
     total = 0
@@ -389,15 +437,18 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > _RATIO_EXEMPT_BYTES and ratio > limits.max_compression_ratio:
             raise BomReadError(
-                f"the workbook is unsafe to open: its part {info.filename} would expand from "
-                f"{_size(info.compress_size)} to {_size(info.file_size)} ({ratio:,.0f} times; the limit is "
-                f"{limits.max_compression_ratio}). {_RESAVE_HINT}",
+                Message(_UNSAFE_RESAVE, {"hint": _RESAVE_HINT, "problem": Message(gettext_noop(
+                    "its part {part} would expand from {compressed} to {size} ({ratio} times; the limit is {limit})."
+                ), {"part": info.filename, "compressed": _size(info.compress_size), "size": _size(info.file_size),
+                    "ratio": round(ratio), "limit": limits.max_compression_ratio})}),
                 location=where,
             )
     if total > limits.max_uncompressed_bytes:
         raise BomReadError(
-            f"the workbook is unsafe to open: it would expand to {_size(total)}; the limit is "
-            f"{_size(limits.max_uncompressed_bytes)}. Split the BOM into smaller files.",
+            Message(gettext_noop(
+                "the workbook is unsafe to open: it would expand to {size}; the limit is {limit}. Split the BOM into "
+                "smaller files."
+            ), {"size": _size(total), "limit": _size(limits.max_uncompressed_bytes)}),
             location=where,
         )
     names = {info.filename for info in members}
@@ -405,7 +456,7 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
         kind = _zip_kind(zf, names, filename)
     except _ZIP_DAMAGE as exc:
         raise BomReadError(
-            f"the file starts like an Excel or ZIP file but is damaged ({exc}). {_RESAVE_HINT}",
+            Message(_ZIP_DAMAGED, {"detail": str(exc), "hint": _RESAVE_HINT}),
             location=where,
         ) from exc
     for info in members:
@@ -415,7 +466,8 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
             _verify_member(fileobj, info, filename, well_formed=kind == "ods" and _is_xml_name(info.filename))
         except _ZIP_DAMAGE as exc:
             raise BomReadError(
-                f"the workbook is damaged: its part {info.filename} cannot be read ({exc}). {_RESAVE_HINT}",
+                Message(_DAMAGED_PART, {"part": info.filename, "hint": _RESAVE_HINT, "problem": Message(
+                    gettext_noop("cannot be read ({detail})"), {"detail": str(exc)})}),
                 location=where,
             ) from exc
     # An ODS password encrypts content.xml and says so in the manifest (verified above, so safe to read).
@@ -423,7 +475,9 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
         manifest = zf.read("META-INF/manifest.xml") if kind == "ods" and "META-INF/manifest.xml" in names else b""
     except _ZIP_DAMAGE as exc:
         raise BomReadError(
-            f"the workbook is damaged: its manifest cannot be read ({exc}). {_RESAVE_HINT}", location=where
+            Message(gettext_noop("the workbook is damaged: its manifest cannot be read ({detail}). {hint}"),
+                    {"detail": str(exc), "hint": _RESAVE_HINT}),
+            location=where,
         ) from exc
     if b"encryption-data" in manifest:
         raise BomReadError(_ENCRYPTED_MESSAGE, location=where)
@@ -446,15 +500,15 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, w
     """
     where = Location(filename)
 
-    def damaged(why: str) -> BomReadError:
+    def damaged(why: Message) -> BomReadError:
         return BomReadError(
-            f"the workbook is damaged: its part {info.filename} {why}. {_RESAVE_HINT}", location=where
+            Message(_DAMAGED_PART, {"part": info.filename, "problem": why, "hint": _RESAVE_HINT}), location=where
         )
 
     fileobj.seek(info.header_offset)
     local = fileobj.read(30)
     if len(local) < 30 or local[:4] != b"PK\x03\x04":
-        raise damaged("cannot be found where the archive says it is")
+        raise damaged(Message(gettext_noop("cannot be found where the archive says it is")))
     name_len, extra_len = struct.unpack("<HH", local[26:30])
     fileobj.seek(info.header_offset + 30 + name_len + extra_len)
 
@@ -463,7 +517,8 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, w
     elif info.compress_type == zipfile.ZIP_DEFLATED:
         inflater = zlib.decompressobj(-15)
     else:
-        raise damaged(f"uses compression method {info.compress_type}, which spreadsheet programs don't write")
+        raise damaged(Message(gettext_noop("uses compression method {method}, which spreadsheet programs don't write"),
+                              {"method": str(info.compress_type)}))
 
     scanner = _XmlDangerScanner(True if info.filename.lower().endswith((".xml", ".rels", ".vml")) else None)
     parser = _strict_xml_parser() if well_formed else None
@@ -476,16 +531,18 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, w
         produced += len(out)
         if produced > info.file_size:
             raise BomReadError(
-                f"the workbook is unsafe to open: its part {info.filename} holds more data than the "
-                f"{_size(info.file_size)} it declares. {_RESAVE_HINT}",
+                Message(_UNSAFE_RESAVE, {"hint": _RESAVE_HINT, "problem": Message(gettext_noop(
+                    "its part {part} holds more data than the {size} it declares."
+                ), {"part": info.filename, "size": _size(info.file_size)})}),
                 location=where,
             )
         crc = zlib.crc32(out, crc)
         if scanner.feed(out):
             raise BomReadError(
-                f"the workbook is unsafe to open: its part {info.filename} declares XML entities "
-                "(<!DOCTYPE> or <!ENTITY>), which spreadsheet programs never write. "
-                f"{_RESAVE_HINT}",
+                Message(_UNSAFE_RESAVE, {"hint": _RESAVE_HINT, "problem": Message(gettext_noop(
+                    "its part {part} declares XML entities (<!DOCTYPE> or <!ENTITY>), which spreadsheet programs "
+                    "never write."
+                ), {"part": info.filename})}),
                 location=where,
             )
         if parser is not None:
@@ -495,7 +552,7 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, w
         while remaining > 0 and not (inflater is not None and inflater.eof):
             chunk = fileobj.read(min(_CHUNK, remaining))
             if not chunk:
-                raise damaged("is cut short")
+                raise damaged(_CUT_SHORT)
             remaining -= len(chunk)
             if inflater is None:
                 take(chunk)
@@ -506,18 +563,22 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, w
                 data = inflater.unconsumed_tail
         if inflater is not None:
             if not inflater.eof:
-                raise damaged("is cut short")
+                raise damaged(_CUT_SHORT)
             take(inflater.flush())
         if parser is not None:
             parser.Parse(b"", True)
     except zlib.error as exc:
-        raise damaged(f"cannot be decompressed ({exc})") from exc
+        raise damaged(Message(gettext_noop("cannot be decompressed ({detail})"), {"detail": str(exc)})) from exc
     except (expat.ExpatError, LookupError) as exc:  # LookupError: an XML encoding nobody knows
-        raise damaged(f"is not well-formed XML ({exc})") from exc
+        raise damaged(Message(gettext_noop("is not well-formed XML ({detail})"), {"detail": str(exc)})) from exc
     if produced != info.file_size:
-        raise damaged(f"holds {_size(produced)}, not the {_size(info.file_size)} it declares")
+        raise damaged(Message(gettext_noop("holds {size}, not the {declared} it declares"),
+                              {"size": _size(produced), "declared": _size(info.file_size)}))
     if crc != info.CRC:
-        raise damaged("fails its checksum")
+        raise damaged(Message(gettext_noop("fails its checksum")))
+
+
+_CUT_SHORT = Message(gettext_noop("is cut short"))
 
 
 def _strict_xml_parser() -> expat.XMLParserType:
@@ -629,12 +690,15 @@ def _check_ole(fileobj: BinaryIO, size: int, filename: str) -> None:
     if names & {"Workbook", "Book"}:
         return
     if "WordDocument" in names:
-        raise _not_a_spreadsheet("a Word document", filename)
+        raise _not_a_spreadsheet(_WORD, filename)
     if "PowerPoint Document" in names:
-        raise _not_a_spreadsheet("a PowerPoint presentation", filename)
+        raise _not_a_spreadsheet(_POWERPOINT, filename)
     if any(name.startswith("__substg1.0_") for name in names):
-        raise _not_a_spreadsheet("an Outlook message; save the attached BOM and upload that", filename)
-    raise _not_a_spreadsheet("an Office file that holds no workbook", filename)
+        raise _not_a_spreadsheet(
+            Message(gettext_noop("an Outlook message")), filename,
+            hint=Message(gettext_noop("Save the BOM attached to the message and upload that.")),
+        )
+    raise _not_a_spreadsheet(Message(gettext_noop("an Office file that holds no workbook")), filename)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -789,8 +853,8 @@ def _iter_text_lines(fileobj: BinaryIO, encoding: str, filename: str) -> Iterato
                 yield part + separator
         if len(pending) > _MAX_LINE_CHARS:
             raise BomReadError(
-                f"a line is longer than {_MAX_LINE_CHARS:,} characters, so this is not a readable CSV file. "
-                + _FORMATS_HINT,
+                Message(gettext_noop("a line is longer than {limit} characters, so this is not a readable CSV file. "
+                                     "{hint}"), {"limit": _MAX_LINE_CHARS, "hint": _FORMATS_HINT}),
                 location=Location(filename),
             )
         if not chunk:
@@ -989,14 +1053,14 @@ class _SheetHandle:
     skip_reason: str = ""
 
 
-_DAMAGED = "the workbook cannot be read: it may be damaged ({detail}). " + _RESAVE_HINT
+_DAMAGED = gettext_noop("the workbook cannot be read: it may be damaged ({detail}). {hint}")
 
 
 def _reader_failed(exc: BaseException, filename: str, sheet: str = "") -> BomReadError:
     if isinstance(exc, python_calamine.PasswordError):
         return BomReadError(_ENCRYPTED_MESSAGE, location=Location(filename, sheet))
     detail = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
-    return BomReadError(_DAMAGED.format(detail=detail), location=Location(filename, sheet))
+    return BomReadError(Message(_DAMAGED, {"detail": detail, "hint": _RESAVE_HINT}), location=Location(filename, sheet))
 
 
 def _is_reader_panic(exc: BaseException) -> bool:
@@ -1033,7 +1097,7 @@ class _CalamineBook:
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
             reason = ""
             if meta.typ != python_calamine.SheetTypeEnum.WorkSheet:
-                reason = f"not a worksheet ({str(meta.typ).split('.')[-1]})"
+                reason = Message(gettext_noop("not a worksheet ({kind})"), {"kind": str(meta.typ).split(".")[-1]})
             self.sheets.append(_SheetHandle(meta.name, hidden, reason))
 
     def _load(self, name: str) -> python_calamine.CalamineSheet:
@@ -1054,8 +1118,10 @@ class _CalamineBook:
         if sheet.width > self.limits.max_columns:
             end = sheet.end or start
             raise BomReadError(
-                f"the sheet is {sheet.width} columns wide (up to column {_column_letter(end[1])}); the limit "
-                f"is {self.limits.max_columns}. Delete the unused columns and upload the file again.",
+                Message(gettext_noop(
+                    "the sheet is {count} columns wide (up to column {last}); the limit is {limit}. Delete the unused "
+                    "columns and upload the file again."
+                ), {"count": sheet.width, "last": _column_letter(end[1]), "limit": self.limits.max_columns}),
                 location=Location(self.filename, handle.name),
             )
         first_row = start[0] + 1
@@ -1094,7 +1160,8 @@ class _OpenpyxlBook:
         self.sheets = []
         for name in self._book.sheetnames:
             sheet = self._book[name]
-            reason = "" if hasattr(sheet, "iter_rows") else "not a worksheet (chart)"
+            reason = "" if hasattr(sheet, "iter_rows") else Message(gettext_noop("not a worksheet ({kind})"),
+                                                                     {"kind": "chart"})
             hidden = getattr(sheet, "sheet_state", "visible") != "visible"
             self.sheets.append(_SheetHandle(name, hidden, reason))
 
@@ -1123,7 +1190,7 @@ class _CsvBook:
         sample_lines = list(islice(_iter_text_lines(fileobj, self.encoding, filename), 400))
         sample = "".join(sample_lines[:50])
         if _CONTROL.search(sample) and len(_CONTROL.findall(sample)) > max(2, len(sample) // 200):
-            raise _not_a_spreadsheet("binary data, not text", filename)
+            raise _not_a_spreadsheet(_BINARY, filename)
         self._skip_sep_line = False
         first = sample_lines[0].strip() if sample_lines else ""
         if len(first) == 5 and first.lower().startswith("sep="):
@@ -1147,7 +1214,8 @@ class _CsvBook:
                         yield number, record
             except csv.Error as exc:
                 raise BomReadError(
-                    f"the text cannot be read as CSV after this row ({exc}); check for an unclosed quote",
+                    Message(gettext_noop("the text cannot be read as CSV after this row ({detail}); check for an "
+                                         "unclosed quote"), {"detail": str(exc)}),
                     location=Location(self.filename, "", number + 1),
                 ) from exc
 
@@ -1217,8 +1285,11 @@ class _Workbook:
             self._open_workbook(kind)
         if not any(p.has_data for p in self.plans):
             raise BomReadError(
-                "the file holds no data: " + ("every sheet is empty" if self.plans else "it has no sheets")
-                + ". Check that this is the BOM you meant to upload.",
+                Message(gettext_noop("the file holds no data: every sheet is empty. Check that this is the BOM you "
+                                     "meant to upload."))
+                if self.plans else
+                Message(gettext_noop("the file holds no data: it has no sheets. Check that this is the BOM you meant "
+                                     "to upload.")),
                 location=Location(filename),
             )
 
@@ -1226,7 +1297,7 @@ class _Workbook:
         fileobj, filename = self._fileobj, self.filename
         if size == 0:
             raise BomReadError(
-                "the file is empty (0 bytes). Upload the BOM again.", location=Location(filename)
+                Message(gettext_noop("the file is empty (0 bytes). Upload the BOM again.")), location=Location(filename)
             )
         fileobj.seek(0)
         head = fileobj.read(8192)
@@ -1237,15 +1308,16 @@ class _Workbook:
         if head.startswith(_OLE_MAGIC):
             _check_ole(fileobj, size, filename)
             return "xls", head
-        what = _sniff_known_non_spreadsheet(head)
-        if what is not None:
-            raise _not_a_spreadsheet(what, filename)
+        known = _sniff_known_non_spreadsheet(head)
+        if known is not None:
+            what, hint = known
+            raise _not_a_spreadsheet(what, filename, hint=hint)
         json_kind = sniff_json(head)
         if json_kind is not None:
             return json_kind, head
         utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or _looks_utf16(head)
         if b"\x00" in head and not utf16:
-            raise _not_a_spreadsheet("binary data, not text", filename)
+            raise _not_a_spreadsheet(_BINARY, filename)
         return "csv", head
 
     def _open_workbook(self, kind: str) -> None:
@@ -1283,35 +1355,40 @@ class _Workbook:
             info = SheetInfo(handle.name, SHEET_SKIPPED, reason=handle.skip_reason, hidden=handle.hidden)
             return _Plan(info, handle, None, has_data=False)
         opened = self._book.open(handle)
-        empty = _Plan(SheetInfo(handle.name, SHEET_SKIPPED, reason="empty sheet", hidden=handle.hidden), handle,
-                      None, has_data=False)
+        empty = _Plan(SheetInfo(handle.name, SHEET_SKIPPED, reason=Message(gettext_noop("empty sheet")),
+                                hidden=handle.hidden), handle, None, has_data=False)
         if opened is None:
             return empty
         scan = _scan_header(opened.rows_from(opened.first_row), self.limits, self.extra)
         if scan.too_wide is not None:
             raise BomReadError(
-                f"row {scan.too_wide[0]} has {scan.too_wide[1]} columns; the limit is "
-                f"{self.limits.max_columns}. Delete the unused columns and upload the file again.",
+                Message(gettext_noop(
+                    "row {row} has {count} columns; the limit is {limit}. Delete the unused columns and upload the "
+                    "file again."
+                ), {"row": str(scan.too_wide[0]), "count": scan.too_wide[1], "limit": self.limits.max_columns}),
                 location=Location(self.filename, handle.name, scan.too_wide[0]),
             )
         header = scan.header
         if header is None:
             if scan.found_row is None:
                 return empty
-            found = f"{', '.join(scan.found)} (row {scan.found_row})"
-            reason = (
-                f"no header row with a Manufacturer, Supplier or Subcontractor column in the first "
-                f"{self.limits.header_search_rows} rows; found: {found}"
-            )
+            found = Message(gettext_noop("{headers} (row {row})"),
+                            {"headers": ", ".join(scan.found), "row": str(scan.found_row)})
+            reason = Message(gettext_noop(
+                "no header row with a Manufacturer, Supplier or Subcontractor column in the first {rows} rows; "
+                "found: {found}"
+            ), {"rows": self.limits.header_search_rows, "found": found})
             info = SheetInfo(handle.name, SHEET_SKIPPED, reason=reason, hidden=handle.hidden)
             return _Plan(info, handle, None, found=found)
         shift = opened.col_offset
         for index, written, key, first, first_index in header.duplicates:
             self.errors.append(RowError(
                 Location(self.filename, handle.name, header.row, written),
-                f"column {_column_letter(index + shift)} also looks like {_FIELD_LABEL[Field(key)]}; "
-                f"the first such column, {first} (column {_column_letter(first_index + shift)}), is read "
-                "and this one is not. Rename or remove one of them if that is wrong.",
+                Message(gettext_noop(
+                    "column {column} also looks like {field}; the first such column, {first} (column {first_column}), "
+                    "is read and this one is not. Rename or remove one of them if that is wrong."
+                ), {"column": _column_letter(index + shift), "field": _FIELD_LABEL[Field(key)], "first": first,
+                    "first_column": _column_letter(first_index + shift)}),
             ))
         info = SheetInfo(handle.name, header.kind, header.row, dict(header.fields), hidden=handle.hidden)
         return _Plan(info, handle, header)
@@ -1321,17 +1398,35 @@ class _Workbook:
         return [plan.info for plan in self.plans]
 
     @property
-    def found_headers(self) -> str:
+    def found_headers(self) -> Message:
         """What the likeliest header row of each sheet held, for a message when no header was found."""
-        found = [f"{p.info.name}: {p.found}" if p.info.name else p.found for p in self.plans if p.found]
-        return "; ".join(found) or "nothing that looks like a header"
+        found = [Message.join([p.info.name, p.found], ": ") if p.info.name else p.found for p in self.plans if p.found]
+        return Message.join(found, "; ") if found else Message(gettext_noop("nothing that looks like a header"))
 
-    def no_header_message(self, wanted: str) -> str:
-        where = "any sheet" if len(self.plans) > 1 or self.plans[0].info.name else "the file"
-        return (
-            f"no header row with {wanted} in the first {self.limits.header_search_rows} rows of {where}; "
-            f"found: {self.found_headers}. "
-        )
+    def no_header_message(self, wanted: str, hint: Message) -> Message:
+        """`wanted`: "party" for a company column, "chain" for a contractor and a subcontractor column."""
+        several = len(self.plans) > 1 or bool(self.plans[0].info.name)
+        template = {
+            ("party", True): gettext_noop(
+                "no header row with a Manufacturer, Supplier or Subcontractor column in the first {rows} rows of any "
+                "sheet; found: {found}."
+            ),
+            ("party", False): gettext_noop(
+                "no header row with a Manufacturer, Supplier or Subcontractor column in the first {rows} rows of the "
+                "file; found: {found}."
+            ),
+            ("chain", True): gettext_noop(
+                "no header row with both a Contractor and a Subcontractor column in the first {rows} rows of any "
+                "sheet; found: {found}."
+            ),
+            ("chain", False): gettext_noop(
+                "no header row with both a Contractor and a Subcontractor column in the first {rows} rows of the "
+                "file; found: {found}."
+            ),
+        }[(wanted, several)]
+        return Message.join([
+            Message(template, {"rows": self.limits.header_search_rows, "found": self.found_headers}), hint
+        ])
 
     def read(self, plan: _Plan) -> Iterator[tuple[int, list]]:
         """The sheet's rows after its header, with merged company cells filled down."""
@@ -1349,8 +1444,7 @@ class _Workbook:
         for rownum, cells in rows:
             if len(cells) > limit and any(_cell_as_text(c) for c in cells[limit:]):
                 raise BomReadError(
-                    f"the row has {len(cells)} columns; the limit is {limit}. Delete the unused columns and "
-                    "upload the file again.",
+                    Message(_TOO_WIDE_ROW, {"count": len(cells), "limit": limit}),
                     location=Location(self.filename, sheet, rownum),
                 )
             yield rownum, cells
@@ -1368,7 +1462,9 @@ def _looks_utf16(head: bytes) -> bool:
 
 
 def _seekable_within_limit(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> tuple[BinaryIO, int]:
-    too_big = "the file is {size}; the limit is {limit}. Split the BOM into smaller files and upload each."
+    too_big = gettext_noop(
+        "the file is {size}; the limit is {limit}. Split the BOM into smaller files and upload each."
+    )
     seekable = getattr(fileobj, "seekable", None)
     if seekable is not None and seekable():
         fileobj.seek(0, io.SEEK_END)
@@ -1376,7 +1472,7 @@ def _seekable_within_limit(fileobj: BinaryIO, filename: str, limits: ReadLimits)
         fileobj.seek(0)
         if size > limits.max_file_bytes:
             raise BomReadError(
-                too_big.format(size=_size(size), limit=_size(limits.max_file_bytes)),
+                Message(too_big, {"size": _size(size), "limit": _size(limits.max_file_bytes)}),
                 location=Location(filename),
             )
         return fileobj, size
@@ -1389,7 +1485,7 @@ def _seekable_within_limit(fileobj: BinaryIO, filename: str, limits: ReadLimits)
         if copied > limits.max_file_bytes:
             spool.close()
             raise BomReadError(
-                too_big.format(size="over " + limit, limit=limit),
+                Message(too_big, {"size": Message(gettext_noop("over {size}"), {"size": limit}), "limit": limit}),
                 location=Location(filename),
             )
         spool.write(chunk)
@@ -1458,10 +1554,11 @@ class BomReader:
         if not any(s.kind in (SHEET_BOM, SHEET_CHAIN) for s in self.sheets):
             self._workbook.close()
             raise NoHeaderError(
-                self._workbook.no_header_message("a Manufacturer, Supplier or Subcontractor column")
-                + "Head the column of manufacturers Manufacturer (or Mfr, Make, Brand, OEM), that of "
-                "suppliers Supplier (or Vendor, Distributor), that of subcontractors Subcontractor, and "
-                "upload the file again.",
+                self._workbook.no_header_message("party", Message(gettext_noop(
+                    "Head the column of manufacturers {manufacturer}, that of suppliers {supplier}, that of "
+                    "subcontractors {subcontractor}, and upload the file again."
+                ), {"manufacturer": _MANUFACTURER_HEADERS, "supplier": _SUPPLIER_HEADERS,
+                    "subcontractor": _SUBCONTRACTOR_HEADERS})),
                 location=Location(filename),
                 found=self._workbook.found_headers,
             )
@@ -1540,8 +1637,7 @@ class BomReader:
                 self._raw_count += 1
                 if self._raw_count > max_rows:
                     raise BomReadError(
-                        f"the file has more than {max_rows:,} data rows; this row is over the limit. Split "
-                        "the BOM into smaller files and upload each.",
+                        Message(_TOO_MANY_ROWS, {"limit": max_rows}),
                         location=Location(filename, sheet, rownum),
                     )
                 yield rownum, picked
@@ -1669,7 +1765,7 @@ class SheetLayout:
                 if text_checks and is_company and _NUMBER_OR_DATE_TEXT.fullmatch(value):
                     errors.append(RowError(
                         Location(filename, sheet, rownum, column),
-                        f"column {column} holds a number or date, not a company name",
+                        Message(_NOT_A_COMPANY, {"column": column, "what": _NUMBER_OR_DATE}),
                     ))
             elif value is None:
                 continue
@@ -1680,19 +1776,18 @@ class SheetLayout:
                 if is_company:
                     errors.append(RowError(
                         Location(filename, sheet, rownum, column),
-                        f"column {column} holds a {what}, not a company name",
+                        Message(_NOT_A_COMPANY, {"column": column, "what": _CELL_KINDS[what]}),
                     ))
             if len(value) > max_chars:
                 errors.append(RowError(
                     Location(filename, sheet, rownum, column),
-                    f"the cell is {len(value):,} characters long; only the first {max_chars:,} are read",
+                    Message(_CELL_CUT, {"length": len(value), "limit": max_chars}),
                 ))
                 value = value[:max_chars]
             if encoding and "\ufffd" in value:
                 errors.append(RowError(
                     Location(filename, sheet, rownum, column),
-                    f"some characters could not be read as {encoding} and show as \ufffd; save "
-                    "the file as CSV UTF-8 and upload it again",
+                    Message(_UNREADABLE_CHARACTERS, {"encoding": encoding}),
                 ))
             values[key] = value
         return self._row(rownum, values)
@@ -1727,11 +1822,11 @@ def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> lis
             where = Location(filename, sheet, rownum, column.header)
             if column.is_company and raw.__class__ is not str:
                 what = _non_text(raw)[1]
-                errors.append(RowError(where, f"column {column.header} holds a {what}, not a company name"))
-            if len(text) > max_chars:
                 errors.append(RowError(
-                    where, f"the cell is {len(text):,} characters long; only the first {max_chars:,} are read"
+                    where, Message(_NOT_A_COMPANY, {"column": column.header, "what": _CELL_KINDS[what]})
                 ))
+            if len(text) > max_chars:
+                errors.append(RowError(where, Message(_CELL_CUT, {"length": len(text), "limit": max_chars})))
                 text = text[:max_chars]
             values[column.key] = text
         if not values or values == header.fields:
@@ -1739,8 +1834,8 @@ def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> lis
         count += 1
         if count > max_rows:
             raise BomReadError(
-                f"the declaration has more than {max_rows:,} data rows; this row is over the limit. Split it "
-                "into smaller files and upload each.",
+                Message(gettext_noop("the declaration has more than {limit} data rows; this row is over the limit. "
+                                     "Split it into smaller files and upload each."), {"limit": max_rows}),
                 location=Location(filename, sheet, rownum),
             )
         contractor, subcontractor = values.get(contractor_key, ""), values.get(sub_key, "")
@@ -1748,7 +1843,8 @@ def _chain_rows(workbook: _Workbook, plan: _Plan, errors: list[RowError]) -> lis
             missing = header.fields[contractor_key] if not contractor else header.fields[sub_key]
             errors.append(RowError(
                 Location(filename, sheet, rownum, missing),
-                f"column {missing} is empty, so this subcontracting line is not read",
+                Message(gettext_noop("column {column} is empty, so this subcontracting line is not read"),
+                        {"column": missing}),
             ))
             continue
         edges.append(ChainEdge(
@@ -1774,9 +1870,9 @@ def read_declaration(
     try:
         if not any(p.info.kind == SHEET_CHAIN for p in workbook.plans):
             raise NoHeaderError(
-                workbook.no_header_message("both a Contractor and a Subcontractor column")
-                + "Head the columns Contractor (or Main Contractor, Tenderer, Bidder) and Subcontractor, "
-                "and upload the file again.",
+                workbook.no_header_message("chain", Message(gettext_noop(
+                    "Head the columns {contractor} and {subcontractor}, and upload the file again."
+                ), {"contractor": _CONTRACTOR_HEADERS, "subcontractor": _SUBCONTRACTOR_HEADERS})),
                 location=Location(filename),
                 found=workbook.found_headers,
             )
@@ -1817,8 +1913,8 @@ def iter_table_rows(
                 count += 1
                 if count > max_rows:
                     raise BomReadError(
-                        f"the file has more than {max_rows:,} rows; this row is over the limit. Split it "
-                        "into smaller files and upload each.",
+                        Message(gettext_noop("the file has more than {limit} rows; this row is over the limit. Split "
+                                             "it into smaller files and upload each."), {"limit": max_rows}),
                         location=Location(filename, name, rownum),
                     )
                 yield name, rownum, texts

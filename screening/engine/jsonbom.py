@@ -19,7 +19,7 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from screening.engine.records import BomReadError, Location
+from screening.engine.records import BomReadError, Location, Message, gettext_noop
 
 CYCLONEDX_SHEET = "components"
 CYCLONEDX_COLUMNS = (
@@ -33,6 +33,7 @@ _PROPERTY_COLUMNS = {
     "qty": "quantity",
 }
 MAX_KEYS = 256
+_LINE_EXAMPLE = '{"manufacturer": "...", "supplier": "..."}'
 
 
 def sniff_json(head: bytes) -> str | None:
@@ -74,9 +75,10 @@ class JsonLinesBook:
             for key in record:
                 if key not in keys:
                     if len(keys) >= MAX_KEYS:
-                        raise BomReadError(
-                            f"the lines use more than {MAX_KEYS} different keys; send one object per BOM line "
-                            "with the BOM's columns as keys.", location=Location(filename, "", number))
+                        raise BomReadError(Message(gettext_noop(
+                            "the lines use more than {limit} different keys; send one object per BOM line with the "
+                            "BOM's columns as keys."
+                        ), {"limit": MAX_KEYS}), location=Location(filename, "", number))
                     keys[str(key)] = None
         self.columns = list(keys)
 
@@ -89,19 +91,23 @@ class JsonLinesBook:
                 try:
                     record = json.loads(line)
                 except ValueError as exc:
-                    raise BomReadError(
-                        f"line {number} is not a JSON object ({exc.msg}); each line must be one object such as "
-                        '{"manufacturer": "...", "supplier": "..."}.', location=Location(self.filename, "", number)
+                    raise BomReadError(Message(gettext_noop(
+                        "line {line} is not a JSON object ({detail}); each line must be one object such as {example}."
+                    ), {"line": str(number), "detail": exc.msg, "example": _LINE_EXAMPLE}),
+                        location=Location(self.filename, "", number),
                     ) from None
                 if not isinstance(record, dict):
                     raise BomReadError(
-                        f"line {number} is a JSON {type(record).__name__}, not an object with the line's columns.",
+                        Message(gettext_noop("line {line} is a JSON {kind}, not an object with the line's columns."),
+                                {"line": str(number), "kind": type(record).__name__}),
                         location=Location(self.filename, "", number),
                     )
                 yield number, record
         except UnicodeDecodeError:
-            raise BomReadError("the JSON is not UTF-8 text; save it as UTF-8 and upload it again.",
-                               location=Location(self.filename)) from None
+            raise BomReadError(
+                Message(gettext_noop("the JSON is not UTF-8 text; save it as UTF-8 and upload it again.")),
+                location=Location(self.filename),
+            ) from None
         finally:
             handle.detach()
 
@@ -171,7 +177,8 @@ class CycloneDxBook:
                 yield from walk(component)
         except ijson.JSONError as exc:
             raise BomReadError(
-                f"the CycloneDX JSON cannot be parsed ({exc}); check that it is complete and valid JSON.",
+                Message(gettext_noop("the CycloneDX JSON cannot be parsed ({detail}); check that it is complete and "
+                                     "valid JSON."), {"detail": str(exc)}),
                 location=Location(self.filename, CYCLONEDX_SHEET),
             ) from None
 

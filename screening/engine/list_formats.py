@@ -22,9 +22,10 @@ from enum import StrEnum
 from typing import BinaryIO
 
 from .lists import MAX_NAME_CHARS, ListEntry, ParsedList, RelationEntry, parse_list_rows
-from .records import BomReadError, Location, RelationKind, RowError
+from .records import BomReadError, Location, Message, RelationKind, RowError, gettext_noop
 
 MAX_LISTED_ERRORS = 1000  # rejected records listed one by one; the rest are counted
+SKIPPED_RELATIONS = "relations to skipped entities"  # a kind of skipped record beside the file's own schemata
 SNIFF_BYTES = 64 * 1024
 _COUNTRY = re.compile(r"^[A-Za-z]{2}$")
 _LEI = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
@@ -99,7 +100,7 @@ class ListStream(ABC):
     def unit(self) -> str:
         return UNITS[self.format]
 
-    def reject(self, row: int | None, column: str, message: str) -> None:
+    def reject(self, row: int | None, column: str, message: Message | str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append(RowError(Location(self.filename, "", row, column), message))
@@ -109,8 +110,20 @@ class ListStream(ABC):
         """The file's records in order, calling `reject` for each bad one."""
 
     def skipped_text(self) -> str:
-        """What was left out, for the officer: "skipped 3 Person, 1 Vessel"."""
-        return ", ".join(f"{count:,} {kind}" for kind, count in sorted(self.skipped.items()))
+        """What was left out, for the officer: "3 Person, 1 Vessel"."""
+        return str(self.skipped_message())
+
+    def skipped_message(self) -> Message:
+        """skipped_text as a message: the file's own kinds (schemata, CSL types) as written, counted."""
+        return Message.join([
+            Message("{count} {kind}", {
+                "count": count, "kind": _SKIPPED_RELATIONS if kind == SKIPPED_RELATIONS else kind,
+            })
+            for kind, count in sorted(self.skipped.items())
+        ], ", ")
+
+
+_SKIPPED_RELATIONS = Message(gettext_noop("relations to skipped entities"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -174,7 +187,7 @@ class TableListStream(ListStream):
             parsed = parse_list_rows(_first_sheet(iter_table_rows(self.fileobj, filename=self.filename)),
                                      filename=self.filename)
         except BomReadError as error:
-            parsed = ParsedList(errors=[RowError(error.location, error.message)])
+            parsed = ParsedList(errors=[RowError(error.location, error.text)])
         self.errors = parsed.errors[:MAX_LISTED_ERRORS]
         self.error_count = len(parsed.errors)
         self.relations = [
@@ -199,13 +212,16 @@ def _first_sheet(rows):
 # Shared checks
 
 
+_NAME_TOO_LONG = gettext_noop("the name is {length} characters long; the limit is {limit}.")
+
+
 def _clean_name(stream: ListStream, row: int, column: str, name) -> str | None:
     name = " ".join(str(name or "").split())
     if not name:
-        stream.reject(row, column, "the entity has no name; every entity needs one.")
+        stream.reject(row, column, Message(gettext_noop("the entity has no name; every entity needs one.")))
         return None
     if len(name) > MAX_NAME_CHARS:
-        stream.reject(row, column, f"the name is {len(name)} characters long; the limit is {MAX_NAME_CHARS}.")
+        stream.reject(row, column, Message(_NAME_TOO_LONG, {"length": len(name), "limit": MAX_NAME_CHARS}))
         return None
     return name
 
@@ -247,10 +263,13 @@ class FtmListStream(ListStream):
             try:
                 data = json.loads(raw.decode("utf-8-sig" if number == 1 else "utf-8"))
             except UnicodeDecodeError:
-                self.reject(number, "", "the line is not UTF-8 text; FollowTheMoney files are UTF-8.")
+                self.reject(number, "", Message(gettext_noop(
+                    "the line is not UTF-8 text; FollowTheMoney files are UTF-8."
+                )))
                 continue
             except ValueError as error:
-                self.reject(number, "", f"the line is not a JSON object ({error}).")
+                self.reject(number, "", Message(gettext_noop("the line is not a JSON object ({detail})."),
+                                                {"detail": str(error)}))
                 continue
             record = self._record(number, data)
             if record is not None:
@@ -258,19 +277,27 @@ class FtmListStream(ListStream):
 
     def _properties(self, number: int, data) -> dict | None:
         if not isinstance(data, dict):
-            self.reject(number, "", "the line is not a JSON object with id, schema and properties.")
+            self.reject(number, "", Message(gettext_noop(
+                "the line is not a JSON object with id, schema and properties."
+            )))
             return None
         missing = [key for key in ("id", "schema") if not isinstance(data.get(key), str) or not data.get(key)]
         if missing:
-            self.reject(number, missing[0], f"the entity has no '{missing[0]}'; every entity needs an id and a schema.")
+            self.reject(number, missing[0], Message(gettext_noop(
+                "the entity has no '{key}'; every entity needs an id and a schema."
+            ), {"key": missing[0]}))
             return None
         properties = data.get("properties", {})
         if not isinstance(properties, dict):
-            self.reject(number, "properties", "'properties' must be an object of lists of values.")
+            self.reject(number, "properties", Message(gettext_noop(
+                "'properties' must be an object of lists of values."
+            )))
             return None
         for key, values in properties.items():
             if not isinstance(values, list):
-                self.reject(number, key, f"property '{key}' must be a list of values, as FollowTheMoney writes them.")
+                self.reject(number, key, Message(gettext_noop(
+                    "property '{key}' must be a list of values, as FollowTheMoney writes them."
+                ), {"key": key}))
                 return None
         return properties
 
@@ -321,7 +348,9 @@ class FtmListStream(ListStream):
         assets = [str(v) for v in properties.get("asset", ()) if v]
         if not owners or not assets:
             side = "owner" if not owners else "asset"
-            self.reject(number, side, f"the Ownership '{key}' has no {side}; it needs an owner and an asset.")
+            self.reject(number, side, Message(gettext_noop(
+                "the Ownership '{key}' has no {side}; it needs an owner and an asset."
+            ), {"key": key, "side": side}))
             return
         ended = [str(v) for v in properties.get("endDate", ()) if v]
         divested = bool(ended) and all(_is_past(end, self.today) for end in ended)
@@ -419,17 +448,20 @@ class CslJsonListStream(_CslRecords):
         try:
             for number, item in enumerate(ijson.items(_SkipBom(self.fileobj), prefix, use_float=True), start=1):
                 if not isinstance(item, dict):
-                    self.reject(number, "", "the record is not a JSON object.")
+                    self.reject(number, "", Message(gettext_noop("the record is not a JSON object.")))
                     continue
                 record = self._entry(number, item)
                 if record is not None:
                     yield record
         except (ijson.JSONError, UnicodeDecodeError, ValueError) as error:
-            self.reject(None, "", f"the file is not valid JSON after record {number} ({error}). Nothing was read "
-                        "from there on: download the file again.")
+            self.reject(None, "", Message(gettext_noop(
+                "the file is not valid JSON after record {record} ({detail}). Nothing was read from there on: download "
+                "the file again."
+            ), {"record": str(number), "detail": str(error)}))
         if number == 0 and not self.error_count:
-            self.reject(None, "", 'no records found: a CSL JSON file is the API\'s response ({"results": [...]}) '
-                        "or a list of its records.")
+            self.reject(None, "", Message(gettext_noop(
+                "no records found: a CSL JSON file is the API's response ({example}) or a list of its records."
+            ), {"example": '{"results": [...]}'}))
 
 
 class _SkipBom:
@@ -461,11 +493,16 @@ class CslCsvListStream(_CslRecords):
             reader = csv.reader(text)
             header = next(reader, None)
             if header is None:
-                self.reject(None, "", "the file is empty: it needs the CSL's header row, then one row per record.")
+                self.reject(None, "", Message(gettext_noop(
+                    "the file is empty: it needs the CSL's header row, then one row per record."
+                )))
                 return
             columns = [cell.strip().lower() for cell in header]
             if "name" not in columns:
-                self.reject(1, "", f"no 'name' column in the header row (found: {', '.join(header) or 'nothing'}).")
+                found = ", ".join(header)
+                self.reject(1, "", Message(gettext_noop("no 'name' column in the header row (found: {found})."),
+                                           {"found": found}) if found else
+                            Message(gettext_noop("no 'name' column in the header row (found: nothing).")))
                 return
             row = 1
             for cells in reader:
@@ -481,9 +518,11 @@ class CslCsvListStream(_CslRecords):
                     yield record
                 row = max(row, reader.line_num)  # a quoted cell over several lines
         except UnicodeDecodeError:
-            self.reject(None, "", "the file is not UTF-8 text; save the CSV as UTF-8 and import it again.")
+            self.reject(None, "", Message(gettext_noop(
+                "the file is not UTF-8 text; save the CSV as UTF-8 and import it again."
+            )))
         except csv.Error as error:
-            self.reject(None, "", f"the CSV cannot be read ({error}).")
+            self.reject(None, "", Message(gettext_noop("the CSV cannot be read ({detail})."), {"detail": str(error)}))
         finally:
             text.detach()
 
@@ -520,14 +559,20 @@ def resolve_relations(
         if child is None or parent is None:
             missing = relation.child if child is None else relation.parent
             if missing in stream.skipped_keys:
-                stream.skipped["relations to skipped entities"] += 1
+                stream.skipped[SKIPPED_RELATIONS] += 1
                 continue
-            role = "owned company" if child is None else "owner"
             if stream.format in (ListFormat.CSV, ListFormat.XLSX):
-                stream.reject(relation.row, "parent", f"parent '{missing}' is not an entity of this file.")
+                stream.reject(relation.row, "parent", Message(gettext_noop(
+                    "parent '{name}' is not an entity of this file."
+                ), {"name": missing}))
+            elif child is None:
+                stream.reject(relation.row, "", Message(gettext_noop(
+                    "the owned company '{name}' is not an entity of this file (or was rejected above)."
+                ), {"name": missing}))
             else:
-                stream.reject(relation.row, "", f"the {role} '{missing}' is not an entity of this file "
-                              "(or was rejected above).")
+                stream.reject(relation.row, "", Message(gettext_noop(
+                    "the owner '{name}' is not an entity of this file (or was rejected above)."
+                ), {"name": missing}))
             continue
         if child == parent:
             continue  # two ids of one merged name
@@ -562,7 +607,9 @@ def read_list(
     return parsed, stream
 
 
-def no_entities_message(stream: ListStream) -> str:
-    skipped = f" (skipped: {stream.skipped_text()})" if stream.skipped else ""
-    return f"the file holds no companies or categories to import{skipped}."
+def no_entities_message(stream: ListStream) -> Message:
+    if stream.skipped:
+        return Message(gettext_noop("the file holds no companies or categories to import (skipped: {skipped})."),
+                       {"skipped": stream.skipped_message()})
+    return Message(gettext_noop("the file holds no companies or categories to import."))
 

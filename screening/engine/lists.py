@@ -10,7 +10,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .categories import code_key
-from .records import EntityKind, ListedEntity, ListedRelation, ListKind, Location, RelationKind, RowError
+from .records import (
+    EntityKind,
+    ListedEntity,
+    ListedRelation,
+    ListKind,
+    Location,
+    Message,
+    RelationKind,
+    RowError,
+    gettext_noop,
+)
 
 COLUMNS = (
     "name",
@@ -169,7 +179,7 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
     by_name: dict[str, ListEntry] = {}
     pending_relations: list[tuple[str, str, str, str, int]] = []
 
-    def error(row: int | None, column: str, message: str) -> None:
+    def error(row: int | None, column: str, message: Message) -> None:
         parsed.errors.append(RowError(Location(filename, sheet, row, column), message))
 
     for row_number, cells in rows:
@@ -185,13 +195,12 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
                     columns[key] = index
             missing = [name for name in REQUIRED if name not in columns]
             if missing:
-                found = ", ".join(c for c in cells if c) or "nothing"
-                error(
-                    row_number,
-                    "",
-                    f"no '{missing[0]}' column in the header row (found: {found}). "
-                    f"The columns are: {', '.join(COLUMNS)}; only 'name' is required.",
-                )
+                found = ", ".join(c for c in cells if c)
+                error(row_number, "", Message(gettext_noop(
+                    "no '{column}' column in the header row (found: {found}). The columns are: {columns}; only 'name' "
+                    "is required."
+                ), {"column": missing[0], "found": found or Message(gettext_noop("nothing")),
+                    "columns": ", ".join(COLUMNS)}))
                 return parsed
             continue
 
@@ -201,10 +210,13 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
 
         name = cell("name")
         if not name:
-            error(row_number, header_cells[columns["name"]], "the name is empty; every row needs the entity's name.")
+            error(row_number, header_cells[columns["name"]],
+                  Message(gettext_noop("the name is empty; every row needs the entity's name.")))
             continue
         if len(name) > MAX_NAME_CHARS:
-            error(row_number, "name", f"the name is {len(name)} characters long; the limit is {MAX_NAME_CHARS}.")
+            error(row_number, "name", Message(gettext_noop(
+                "the name is {length} characters long; the limit is {limit}."
+            ), {"length": len(name), "limit": MAX_NAME_CHARS}))
             continue
         entry = by_name.get(name)
         if entry is None:
@@ -217,17 +229,16 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
         country = cell("country").upper()
         if country:
             if not _COUNTRY.match(country):
-                error(
-                    row_number,
-                    "country",
-                    f"'{cell('country')}' is not a two-letter ISO 3166 country code (CN, US, DE...).",
-                )
+                error(row_number, "country", Message(gettext_noop(
+                    "'{value}' is not a two-letter ISO 3166 country code (CN, US, DE...)."
+                ), {"value": cell("country")}))
             else:
                 entry.country = entry.country or country
         lei = cell("lei").upper()
         if lei:
             if not _LEI.match(lei):
-                error(row_number, "lei", f"'{cell('lei')}' is not a 20-character LEI.")
+                error(row_number, "lei", Message(gettext_noop("'{value}' is not a 20-character LEI."),
+                                                 {"value": cell("lei")}))
             else:
                 entry.lei = entry.lei or lei
         for key in ("registration_number", "reason", "source"):
@@ -237,10 +248,15 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
 
         kind = _KINDS.get(_header_key(cell("type")))
         if kind is None:
-            error(row_number, "type", f"'{cell('type')}' is not a type of entry; use company or category.")
+            error(row_number, "type", Message(gettext_noop(
+                "'{value}' is not a type of entry; use company or category."
+            ), {"value": cell("type")}))
             kind = entry.kind
         elif entry.row != row_number and kind != entry.kind:
-            error(row_number, "type", f"'{name}' is a {entry.kind} on row {entry.row}; a name has one type.")
+            template = (gettext_noop("'{name}' is a category on row {row}; a name has one type.")
+                        if entry.kind == EntityKind.CATEGORY else
+                        gettext_noop("'{name}' is a company on row {row}; a name has one type."))
+            error(row_number, "type", Message(template, {"name": name, "row": str(entry.row)}))
         entry.kind = kind
         keywords = _split_terms(cell("keywords"))
         codes = _split_terms(cell("product_codes"))
@@ -248,58 +264,59 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
             short = [term for term in keywords if len(term) < MIN_KEYWORD_CHARS]
             short += [code for code in codes if len(code_key(code)) < MIN_PRODUCT_CODE_CHARS]
             if short:
-                error(row_number, "keywords" if short[0] in keywords else "product_codes",
-                      f"'{short[0]}' is too short to match on; give words or codes of two characters or more.")
+                error(row_number, "keywords" if short[0] in keywords else "product_codes", Message(gettext_noop(
+                    "'{value}' is too short to match on; give words or codes of two characters or more."
+                ), {"value": short[0]}))
             entry.keywords.extend(term for term in keywords if term not in entry.keywords)
             entry.product_codes.extend(code for code in codes if code not in entry.product_codes)
         elif keywords or codes:
-            error(row_number, "keywords" if keywords else "product_codes",
-                  "keywords and product codes are for product categories: set the row's type to category, "
-                  "or clear them.")
+            error(row_number, "keywords" if keywords else "product_codes", Message(gettext_noop(
+                "keywords and product codes are for product categories: set the row's type to category, or clear them."
+            )))
 
         parent, relation, divested = cell("parent"), cell("relation"), cell("divested")
         if kind == EntityKind.CATEGORY and (parent or relation):
-            error(row_number, "parent", "a product category has no parent or relation; clear them.")
+            error(row_number, "parent", Message(gettext_noop(
+                "a product category has no parent or relation; clear them."
+            )))
             continue
         if parent or relation:
             pending_relations.append((name, parent, relation, divested, row_number))
         elif divested.lower() not in _FALSE:
-            error(row_number, "divested", "'divested' is set but the row names no parent it was divested from.")
+            error(row_number, "divested", Message(gettext_noop(
+                "'divested' is set but the row names no parent it was divested from."
+            )))
 
     if columns is None:
-        error(
-            None, "", "the file is empty: it needs a header row with at least a 'name' column, then one row per entity."
-        )
+        error(None, "", Message(gettext_noop(
+            "the file is empty: it needs a header row with at least a 'name' column, then one row per entity."
+        )))
         return parsed
 
     seen: set[tuple[str, str, RelationKind]] = set()
     for child, parent, relation, divested, row_number in pending_relations:
         if not parent:
-            error(
-                row_number, "parent", f"relation '{relation}' needs a parent: the name of another entity in this file."
-            )
+            error(row_number, "parent", Message(gettext_noop(
+                "relation '{relation}' needs a parent: the name of another entity in this file."
+            ), {"relation": relation}))
             continue
         if parent not in by_name:
-            error(
-                row_number,
-                "parent",
-                f"parent '{parent}' is not an entity of this file; add a row for it or correct the name.",
-            )
+            error(row_number, "parent", Message(gettext_noop(
+                "parent '{name}' is not an entity of this file; add a row for it or correct the name."
+            ), {"name": parent}))
             continue
         if parent == child:
-            error(row_number, "parent", "an entity cannot be its own parent.")
+            error(row_number, "parent", Message(gettext_noop("an entity cannot be its own parent.")))
             continue
         key = _header_key(relation) if relation else "subsidiary_of"
         if key not in _RELATIONS:
-            error(
-                row_number,
-                "relation",
-                f"unknown relation '{relation}'; use subsidiary_of, affiliate_of or subcontracts_to.",
-            )
+            error(row_number, "relation", Message(gettext_noop(
+                "unknown relation '{relation}'; use subsidiary_of, affiliate_of or subcontracts_to."
+            ), {"relation": relation}))
             continue
         flag = divested.lower()
         if flag not in _TRUE and flag not in _FALSE:
-            error(row_number, "divested", f"'{divested}' is not yes or no.")
+            error(row_number, "divested", Message(gettext_noop("'{value}' is not yes or no."), {"value": divested}))
             continue
         is_divested = flag in _TRUE or key in ("divested", "former_affiliate")
         kind = _RELATIONS[key]
@@ -310,10 +327,12 @@ def parse_list_rows(rows: Iterable[tuple[int, list[str]]], *, filename: str, she
 
     for entry in parsed.entries:
         if entry.kind == EntityKind.CATEGORY and not entry.keywords and not entry.product_codes:
-            error(entry.row, "keywords", f"the category '{entry.name}' needs keywords or product codes to be matched.")
+            error(entry.row, "keywords", Message(gettext_noop(
+                "the category '{name}' needs keywords or product codes to be matched."
+            ), {"name": entry.name}))
 
     if not parsed.entries and not parsed.errors:
-        error(None, "", "the file has a header row but no entities.")
+        error(None, "", Message(gettext_noop("the file has a header row but no entities.")))
     return parsed
 
 

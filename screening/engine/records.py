@@ -6,6 +6,7 @@ Django side only has to turn them into rows.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -130,12 +131,239 @@ class Location:
     column: str = ""  # the header as written, or the column letter when there is no header
 
 
-@dataclass(slots=True)
+# ---------------------------------------------------------------------------------------------------------
+# Messages for people: English here, in the reader's language on the Django side
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a message template for translation and returns it unchanged.
+
+    The engine never imports Django; Django's makemessages extracts every string passed to a function of this name
+    (it calls xgettext with --keyword=gettext_noop), and screening.messages translates the template when it shows
+    the message.
+    """
+    return text
+
+
+def english_number(value: int | float) -> str:
+    """A number in a message, as the English text writes it: 1,234 and 1,234.5."""
+    return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
+
+
+def english_size(n: int) -> str:
+    """A size in bytes as the English text writes it: "613 bytes", "1.5 MB"."""
+    size = float(n)
+    for unit in ("bytes", "KB", "MB", "GB"):
+        if size < 1024 or unit == "GB":
+            return f"{size:,.0f} {unit}" if unit == "bytes" else f"{size:,.1f} {unit}"
+        size /= 1024
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _same(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Message:
+    """A message for people: an English template with {named} placeholders, and the values to put in them.
+
+    str() is the English text. The Django side shows the same message in the reader's language: it translates the
+    template (and every template among the values: a value that is itself words is a Message of its own) and
+    writes the numbers as the language does. Ints and floats are quantities, written with grouping (1,000,000);
+    a row number or other identifier goes in as text.
+    """
+
+    template: str
+    params: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.render()
+
+    def render(
+        self,
+        translate: Callable[[str], str] = _same,
+        language: str = "en",
+        number: Callable[[int | float], str] = english_number,
+        size: Callable[[int], str] = english_size,
+    ) -> str:
+        """The text, with `translate` applied to every template, `number` writing every number and `size` every
+        FileSize."""
+        values = {
+            name: _render_param(value, translate, language, number, size) for name, value in self.params.items()
+        }
+        translated = translate(self.template)
+        try:
+            return translated.format_map(values)
+        except (KeyError, IndexError, ValueError):  # a translation that lost or mistyped a placeholder
+            return self.template.format_map(values)
+
+    def as_dict(self) -> dict:
+        """The message as JSON: {"template": ..., "params": {...}}, values that are messages as such dicts."""
+        return {"template": self.template, "params": {name: _param_as_json(v) for name, v in self.params.items()}}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Message:
+        params = data.get("params") or {}
+        return cls(str(data.get("template", "")), {name: _param_from_json(v) for name, v in params.items()})
+
+    @classmethod
+    def plain(cls, text: str) -> Message:
+        """Text that is not to be translated (a library's own message, a name), as a message."""
+        return cls("{text}", {"text": text})
+
+    @classmethod
+    def join(cls, parts: Iterable[Message | str], separator: str = " ") -> Message:
+        """Several messages as one, in order, separated as given ("" parts left out)."""
+        parts = [part for part in parts if part != ""]
+        if len(parts) == 1 and isinstance(parts[0], Message):
+            return parts[0]
+        escaped = separator.replace("{", "{{").replace("}", "}}")
+        template = escaped.join(f"{{part{i}}}" for i in range(len(parts)))
+        return cls(template, {f"part{i}": part for i, part in enumerate(parts)})
+
+
+def as_message(message: Message | str) -> Message:
+    return message if isinstance(message, Message) else Message.plain(str(message))
+
+
+@dataclass(frozen=True, slots=True)
+class HeaderWords:
+    """A value of a message: the headers to give a column of `field`, as "Manufacturer (or Mfr, Make, Brand, OEM)".
+
+    In English it names `english`; in another language, the reader's own header words for the field
+    (engine.data.header_words) first, then the first English one, all of which the reader recognises.
+    """
+
+    field: str
+    english: tuple[str, ...]
+
+    def render(self, translate: Callable[[str], str] = _same, language: str = "en") -> str:
+        words = list(self.english)
+        native = _native_header_words(self.field, language)
+        if native:
+            words = [*native[:3], *(word for word in self.english[:1] if word not in native)]
+        if len(words) == 1:
+            return words[0]
+        either = Message(gettext_noop("{first} (or {others})"), {"first": words[0], "others": ", ".join(words[1:])})
+        return either.render(translate, language)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def _native_header_words(field_name: str, language: str) -> tuple[str, ...]:
+    from screening.engine.data.header_words import HEADER_WORDS  # it imports this module
+
+    try:
+        return HEADER_WORDS.get(Field(field_name), {}).get(language.split("-")[0].lower(), ())
+    except ValueError:
+        return ()
+
+
+@dataclass(frozen=True, slots=True)
+class FileSize:
+    """A value of a message: a size in bytes, written as the reader's language writes sizes ("1.5 MB")."""
+
+    bytes: int
+
+    def __str__(self) -> str:
+        return english_size(self.bytes)
+
+
+def file_size(n: float) -> FileSize:
+    return FileSize(int(n))
+
+
+def _render_param(value, translate, language, number, size) -> str:
+    if isinstance(value, Message):
+        return value.render(translate, language, number, size)
+    if isinstance(value, FileSize):
+        return size(value.bytes)
+    if isinstance(value, HeaderWords):
+        return value.render(translate, language)
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, int | float):
+        return number(value)
+    return str(value)
+
+
+def _param_as_json(value):
+    if isinstance(value, Message):
+        return value.as_dict()
+    if isinstance(value, HeaderWords):
+        return {"header_words": value.field, "english": list(value.english)}
+    if isinstance(value, FileSize):
+        return {"file_size": value.bytes}
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+def _param_from_json(value):
+    if isinstance(value, dict):
+        if "header_words" in value:
+            return HeaderWords(str(value["header_words"]), tuple(str(word) for word in value.get("english") or ()))
+        if "file_size" in value:
+            return FileSize(int(value["file_size"]))
+        return Message.from_dict(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return str(value)
+
+
+# How a place in a file is written before a message about it: "bid.xlsx, sheet RAN, row 14, column Mfr".
+_SHEET = gettext_noop("sheet {sheet}")
+_ROW = gettext_noop("row {row}")
+_LINE = gettext_noop("line {row}")
+_RECORD = gettext_noop("record {row}")
+_COLUMN = gettext_noop("column {column}")
+_FIELD = gettext_noop("field {column}")
+_UNITS = {"row": _ROW, "line": _LINE, "record": _RECORD}
+
+
+def where_message(location: Location, *, unit: str = "row") -> Message:
+    """The place as words: the file, then the sheet, the row (or line, or record) and the column (or field)."""
+    parts: list[Message | str] = [location.file]
+    if location.sheet:
+        parts.append(Message(_SHEET, {"sheet": location.sheet}))
+    if location.row:
+        parts.append(Message(_UNITS.get(unit, _ROW), {"row": str(location.row)}))
+    if location.column:
+        parts.append(Message(_COLUMN if unit == "row" else _FIELD, {"column": location.column}))
+    return Message.join(parts, ", ")
+
+
+def located(location: Location, message: Message, *, unit: str = "row") -> Message:
+    """"where: what", or the message alone when the place is unknown."""
+    where = where_message(location, unit=unit)
+    return Message.join([where, message], ": ") if where.params else message
+
+
+@dataclass(slots=True, init=False)
 class RowError:
-    """A problem with one place in a file; the rest of the file is still screened."""
+    """A problem with one place in a file; the rest of the file is still screened.
+
+    `text` is the message with its template (shown in the reader's language); `message` is its English text.
+    """
 
     location: Location
-    message: str
+    text: Message
+
+    def __init__(self, location: Location, message: Message | str):
+        self.location = location
+        self.text = as_message(message)
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+    def __repr__(self) -> str:
+        return f"RowError({self.location!r}, {self.message!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, RowError) and (self.location, self.text) == (other.location, other.text)
 
     def as_dict(self) -> dict:
         return {
@@ -148,36 +376,37 @@ class RowError:
 
 
 class BomReadError(Exception):
-    """The file as a whole cannot be screened (not a spreadsheet, encrypted, too big, no header...)."""
+    """The file as a whole cannot be screened (not a spreadsheet, encrypted, too big, no header...).
 
-    def __init__(self, message: str, *, location: Location):
-        super().__init__(message)
-        self.message = message
+    `text` is the message with its template; `message` its English text; str() the English text after the place.
+    """
+
+    def __init__(self, message: Message | str, *, location: Location):
+        self.text = as_message(message)
+        self.message = str(self.text)
+        super().__init__(self.message)
         self.location = location
 
     def __str__(self) -> str:
-        where = ", ".join(
-            part
-            for part in (
-                self.location.file,
-                f"sheet {self.location.sheet}" if self.location.sheet else "",
-                f"row {self.location.row}" if self.location.row else "",
-                f"column {self.location.column}" if self.location.column else "",
-            )
-            if part
-        )
-        return f"{where}: {self.message}" if where else self.message
+        return str(self.located_text)
+
+    @property
+    def located_text(self) -> Message:
+        """The message after the place it is about, as str() gives it in English."""
+        return located(self.location, self.text)
 
     def as_dict(self) -> dict:
-        return RowError(self.location, self.message).as_dict()
+        return RowError(self.location, self.text).as_dict()
 
 
 class NoHeaderError(BomReadError):
-    """No sheet has a header row with a company column; `found` is what the likeliest header row held."""
+    """No sheet has a header row with a company column; `found` is what the likeliest header row held (English),
+    `found_text` the same as a message."""
 
-    def __init__(self, message: str, *, location: Location, found: str = ""):
+    def __init__(self, message: Message | str, *, location: Location, found: Message | str = ""):
         super().__init__(message, location=location)
-        self.found = found
+        self.found_text = as_message(found)
+        self.found = str(self.found_text)
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from typing import BinaryIO
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext_noop
 
 from screening.choices import AuditAction
 from screening.engine.list_formats import (
@@ -23,7 +24,7 @@ from screening.engine.list_formats import (
     resolve_relations,
 )
 from screening.engine.lists import ListEntry, ParsedList
-from screening.engine.records import ListKind, Location, RowError
+from screening.engine.records import ListKind, Location, Message, RowError, located
 from screening.models import Entity, ListVersion, Relation, SupplierList
 from screening.signals import list_version_imported, send_on_commit
 
@@ -45,27 +46,35 @@ class ListImportError(Exception):
         super().__init__(f"{format_error(first, unit=unit)}{more}")
 
     def lines(self) -> list[str]:
-        """Every listed problem as a line for the officer, then how many more were not listed."""
-        lines = [format_error(error, unit=self.unit) for error in self.errors]
-        if self.count > len(self.errors):
-            lines.append(f"… and {self.count - len(self.errors):,} more rejected {self.unit}s, not listed here.")
-        return lines
+        """Every listed problem as a line for the officer, then how many more were not listed (English)."""
+        return [str(message) for message in self.messages()]
+
+    def messages(self) -> list[Message]:
+        """lines() as messages, to be shown in the reader's language (screening.messages)."""
+        more = self.more_message()
+        return [error_message(error, unit=self.unit) for error in self.errors] + ([more] if more else [])
+
+    def more_message(self) -> Message | None:
+        """How many rejected records are not listed, or None when all are."""
+        if self.count <= len(self.errors):
+            return None
+        return Message(_MORE_REJECTED.get(self.unit, _MORE_REJECTED["row"]), {"count": self.count - len(self.errors)})
 
 
-def _where(error: RowError, unit: str = "row") -> str:
-    location = error.location
-    parts = [location.file]
-    if location.sheet:
-        parts.append(f"sheet {location.sheet}")
-    if location.row:
-        parts.append(f"{unit} {location.row}")
-    if location.column:
-        parts.append(f"{'column' if unit == 'row' else 'field'} {location.column}")
-    return ", ".join(parts)
+_MORE_REJECTED = {
+    "row": gettext_noop("… and {count} more rejected rows, not listed here."),
+    "line": gettext_noop("… and {count} more rejected lines, not listed here."),
+    "record": gettext_noop("… and {count} more rejected records, not listed here."),
+}
+
+
+def error_message(error: RowError, *, unit: str = "row") -> Message:
+    """The problem after its place: "file.csv, row 3, column country: ..."; `unit` is row, line or record."""
+    return located(error.location, error.text, unit=unit)
 
 
 def format_error(error: RowError, *, unit: str = "row") -> str:
-    return f"{_where(error, unit)}: {error.message}"
+    return str(error_message(error, unit=unit))
 
 
 def supplier_list_parse(*, fileobj: BinaryIO, filename: str, list_format: str | None = None) -> ParsedList:
@@ -206,17 +215,18 @@ def supplier_list_import(
 
     A file with any rejected record imports nothing and raises ListImportError listing them. Importing the
     file the current version came from again returns that version and creates nothing. Each new version is
-    written to the audit log. The returned version's `import_notes` says what was skipped or merged.
+    written to the audit log. The returned version's `import_notes` says what was skipped or merged (in English;
+    `import_notes_text` is the same message, for screening.messages).
     """
     kind = ListKind(kind)
     digest = _sha256(fileobj)
     try:
         stream = open_list(fileobj, filename=filename, list_format=list_format)
     except ValueError as error:
-        raise ListImportError(
-            [RowError(Location(filename), f"unknown list format '{list_format}'; use one of: "
-                      f"{', '.join(ListFormat)}.")]
-        ) from error
+        raise ListImportError([RowError(Location(filename), Message(
+            gettext_noop("unknown list format '{format}'; use one of: {formats}."),
+            {"format": str(list_format), "formats": ", ".join(ListFormat)},
+        ))]) from error
     try:
         with transaction.atomic():
             version, created = _import(stream, digest=digest, filename=filename, name=name, kind=kind,
@@ -232,14 +242,19 @@ def _import(stream: ListStream, *, digest: str, filename: str, name: str, kind: 
         name=name, defaults={"kind": kind, "publisher": publisher, "source_url": source_url, "scope": scope or ""}
     )
     if scope is not None and supplier_list.scope != scope:
-        stream.reject(None, "", f"the name '{name}' is taken by another list; choose another name.")
+        stream.reject(None, "", Message(gettext_noop(
+            "the name '{name}' is taken by another list; choose another name."
+        ), {"name": name}))
         raise _Rejected
     if supplier_list.kind != kind:
-        stream.reject(None, "", f"the list '{name}' is a {supplier_list.kind} list, not {kind}.")
+        template = (gettext_noop("the list '{name}' is a restricted list, not trusted.")
+                    if supplier_list.kind == ListKind.RESTRICTED else
+                    gettext_noop("the list '{name}' is a trusted list, not restricted."))
+        stream.reject(None, "", Message(template, {"name": name}))
         raise _Rejected
     current = supplier_list.current_version
     if current is not None and current.sha256 == digest:
-        current.import_notes = "the same file as this version: nothing new was imported."
+        _set_notes(current, Message(gettext_noop("the same file as this version: nothing new was imported.")))
         return current, False  # the same file again: no new version
     number = (supplier_list.versions.aggregate(n=Max("number"))["n"] or 0) + 1
     version = ListVersion.objects.create(
@@ -283,5 +298,17 @@ def _import(stream: ListStream, *, digest: str, filename: str, name: str, kind: 
                  "relations": version.relation_count, "skipped": dict(stream.skipped), "merged": writer.merged},
     )
     send_on_commit(list_version_imported, ListVersion, version=version)
-    version.import_notes = f"{skipped}{merged}".strip()
+    notes = []
+    if stream.skipped:
+        notes.append(Message(gettext_noop("Skipped: {skipped}."), {"skipped": stream.skipped_message()}))
+    if writer.merged:
+        notes.append(Message(gettext_noop("{count} records merged into entities of the same name."),
+                             {"count": writer.merged}))
+    _set_notes(version, Message.join(notes) if notes else None)
     return version, created
+
+
+def _set_notes(version: ListVersion, notes: Message | None) -> None:
+    """What the import left out or merged: `import_notes` in English, `import_notes_text` as a message."""
+    version.import_notes = str(notes) if notes else ""
+    version.import_notes_text = notes

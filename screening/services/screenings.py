@@ -20,14 +20,16 @@ from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from screening import conf
 from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus, ScreeningTrigger
 from screening.engine.bom import BomReader, ReadLimits, SheetLayout, header_mapping, read_declaration
 from screening.engine.policy import PolicyConfig, verdict
-from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, RowError, Severity
+from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, Message, RowError, Severity
 from screening.engine.screen import Screener
 from screening.fields import PackedField
+from screening.messages import message_json
 from screening.models import Finding as FindingRow
 from screening.models import ListVersion, Screening, ScreeningChunk, ScreeningError, SupplierList, UploadedFile
 from screening.signals import screening_finished, send_on_commit
@@ -144,8 +146,11 @@ def screening_enqueue(*, screening_id: int) -> bool:
         prepare_screening.apply_async((screening_id,), retry=False)
     except Exception as error:  # noqa: BLE001 - kombu and redis raise many kinds when the broker is down
         logger.warning("could not queue screening %s: %s", screening_id, error)
+        waiting = Message(gettext_noop(
+            "The task queue could not be reached; the screening will start when it is back."
+        ))
         Screening.objects.filter(pk=screening_id, status=ScreeningStatus.QUEUED).update(
-            error_message="The task queue could not be reached; the screening will start when it is back."
+            error_message=str(waiting), error_template=message_json(waiting)
         )
         return False
     return True
@@ -211,11 +216,13 @@ def screening_cancel(*, screening: Screening, user=None) -> bool:
     return bool(changed)
 
 
-def screening_fail(*, screening_id: int, message: str) -> bool:
-    """Record why a screening stopped. The uploaded files stay; a later screening can read them again."""
+def screening_fail(*, screening_id: int, message: Message | str) -> bool:
+    """Record why a screening stopped (in English, with the message's template for other languages). The uploaded
+    files stay; a later screening can read them again."""
     changed = Screening.objects.filter(
         pk=screening_id, status__in=[ScreeningStatus.QUEUED, ScreeningStatus.RUNNING]
-    ).update(status=ScreeningStatus.FAILED, error_message=message[:10_000], finished_at=timezone.now())
+    ).update(status=ScreeningStatus.FAILED, error_message=str(message)[:10_000], error_template=message_json(message),
+             finished_at=timezone.now())
     if changed:
         logger.warning("screening %s failed: %s", screening_id, message)
         send_on_commit(screening_finished, Screening, screening=Screening.objects.get(pk=screening_id))
@@ -370,6 +377,7 @@ def _save_errors(screening: Screening, errors: Iterable[RowError], chunk: Screen
             row=e.location.row,
             column=e.location.column[:255],
             message=e.message,
+            message_template=e.text.as_dict(),
         )
         for e in errors
     ]
@@ -440,14 +448,16 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
                 prepared_at=timezone.now(),
             )
     except BomReadError as error:
-        _save_errors(screening, [RowError(error.location, error.message)])
-        screening_fail(screening_id=screening_id, message=str(error))
+        _save_errors(screening, [RowError(error.location, error.text)])
+        screening_fail(screening_id=screening_id, message=error.located_text)
         return []
     except OSError as error:
         screening_fail(
             screening_id=screening_id,
-            message=f"The uploaded file could not be read from storage ({error}). It has not been deleted; "
-            "try again, and tell your administrator if it keeps happening.",
+            message=Message(gettext_noop(
+                "The uploaded file could not be read from storage ({detail}). It has not been deleted; try again, "
+                "and tell your administrator if it keeps happening."
+            ), {"detail": str(error)}),
         )
         return []
 

@@ -432,8 +432,10 @@ class _PublicOnly:
         if not is_public_address(address):
             sock.close()
             raise UnsafeWebhookURL(
-                f"The host '{self.host}' resolved to {address}, a loopback, private or otherwise non-public address; "
-                "webhooks are only sent to public addresses on this site."
+                gettext(
+                    "The host '%(host)s' resolved to %(address)s, a loopback, private or otherwise non-public "
+                    "address; webhooks are only sent to public addresses on this site."
+                ) % {"host": self.host, "address": address}
             )
         return sock
 

@@ -53,7 +53,7 @@ def payload_to_json(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("screening", "0008_verbose_names"),
+        ("screening", "0009_message_templates"),
     ]
 
     operations = [

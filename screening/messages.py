@@ -1,0 +1,49 @@
+"""Messages for people in the reader's language: the engine's and the services' messages are stored in English with
+their template and values (engine.records.Message, as JSON beside the English text), and translated when shown.
+
+One door for every page, API response, export and notice: `message_text`. A row stored before templates were kept
+has none and shows its English text. The command line (`screen_bom`) keeps the English text, as its contract says.
+"""
+
+from __future__ import annotations
+
+from django.template.defaultfilters import filesizeformat
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.translation import gettext
+
+from screening.engine.records import Message, as_message
+
+
+def _number(value: int | float) -> str:
+    if isinstance(value, int):
+        return number_format(value, force_grouping=True)
+    return number_format(value, decimal_pos=1, force_grouping=True)
+
+
+def message_text(message: Message | dict | str | None, english: str = "") -> str:
+    """The message in the active language; `english` when there is no template (a row stored before they were)."""
+    if message is None or message == {}:
+        return english
+    if isinstance(message, dict):
+        try:
+            message = Message.from_dict(message)
+        except (AttributeError, TypeError, ValueError):
+            return english
+    message = as_message(message)
+    language = translation.get_language() or "en"
+    if language.split("-")[0] == "en":
+        return str(message)
+    return message.render(translate=_translate, language=language, number=_number, size=filesizeformat)
+
+
+def _translate(template: str) -> str:
+    # The templates with nothing to translate ("{part0}: {part1}") are not in the catalogues: gettext returns them.
+    return gettext(template) if template else template
+
+
+def message_json(message: Message | str | None) -> dict | None:
+    """What a model stores beside the English text: the template and its values, or None for none."""
+    if message is None:
+        return None
+    return as_message(message).as_dict()
