@@ -10,7 +10,6 @@ import dataclasses
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
-from sys import intern
 from typing import Protocol
 
 from .categories import CategoryIndex
@@ -40,9 +39,6 @@ MEMO_LIMIT = 100_000
 _PARTY_KEYS: tuple[str, ...] = tuple(key for key, _field in PARTY_COLUMNS)
 _DOMAIN_KEY = str(Field.DOMAIN)
 _PRODUCT_KEYS: tuple[str, ...] = tuple(str(name) for name in PRODUCT_FIELDS)
-_PARTY_COUNT = len(_PARTY_KEYS)
-# A line's party cells, then its domain cell: what its party findings depend on.
-_ROW_KEYS = (*_PARTY_KEYS, _DOMAIN_KEY)
 
 
 @dataclass
@@ -96,13 +92,12 @@ class Screener:
         self._parties: dict[str, list[str]] = {}  # cell -> split_parties(cell)
         self._domains: dict[str, NetworkDomain | None] = {}  # domain cell -> domain
         self._cells: dict[tuple[str, str, NetworkDomain | None], list[Finding]] = {}  # findings of a whole cell
-        self._rows: dict[tuple, tuple] = {}  # a line's party and domain cells -> its party findings, planned
 
     @property
     def memo_size(self) -> int:
         """Entries held in the screener's memos; a caller keeping a screener for later may check it."""
         return (
-            len(self._matches) + len(self._verdicts) + len(self._parties) + len(self._cells) + len(self._rows)
+            len(self._matches) + len(self._verdicts) + len(self._parties) + len(self._cells)
             + len(self.resolver._memo) + len(self._lines)
         )
 
@@ -133,64 +128,34 @@ class Screener:
     def screen_rows(self, rows: Iterable[BomRow]) -> Iterator[Finding]:
         """Findings for BOM rows, in row order; rows are consumed in batches so memory stays flat.
 
-        Rules run once per (cell, column, domain), and a line's party findings are planned once per distinct set
-        of its party cells and domain cell; each row that has them gets a copy with its own place.
+        Rules run once per (cell, column, domain); each row that has that cell gets a copy of their findings with
+        its own place. This loop runs once per row of every BOM, so it is written for speed.
         """
         iterator = iter(rows)
-        plans = self._rows
-        get_plan = plans.get
+        cell_findings, domain_of = self._cell_findings, self._domain
         while batch := list(islice(iterator, BATCH_ROWS)):
-            keys = [tuple(map(row.values.get, _ROW_KEYS)) for row in batch]
-            new = {key for key in keys if key not in plans}
-            if new:  # match the names of the rows not seen before, all at once
-                cells = {cell for key in new for cell in key[:_PARTY_COUNT] if cell}
-                self.prefetch(party for cell in cells for party in self._split(cell))
-            for row, key in zip(batch, keys, strict=True):
-                plan = get_plan(key)
-                if plan is None:
-                    plan = self._planned(key)
-                if plan:
-                    yield from self._copies(row, plan)
+            cells = {cell for row in batch for name in _PARTY_KEYS if (cell := row.values.get(name))}
+            self.prefetch(party for cell in cells for party in self._split(cell))
+            for row in batch:
+                values = row.values
+                domain = domain_of(values.get(_DOMAIN_KEY, ""))
+                for key, name in PARTY_COLUMNS:
+                    cell = values.get(key)
+                    if cell and (templates := cell_findings(cell, name, domain)):
+                        location = Location(row.file, row.sheet, row.row, row.headers.get(key, name))
+                        for template in templates:
+                            yield template.placed(location, cell)
                 if self._screen_lines:
                     yield from self._line_copies(row)
 
     def screen_row(self, row: BomRow) -> Iterator[Finding]:
-        key = tuple(map(row.values.get, _ROW_KEYS))
-        plan = self._rows.get(key)
-        if plan is None:
-            plan = self._planned(key)
-        yield from self._copies(row, plan)
-        if self._screen_lines:
-            yield from self._line_copies(row)
-
-    def _planned(self, key: tuple) -> tuple:
-        if len(self._rows) >= MEMO_LIMIT:
-            self._rows.clear()
-        plan = self._plan(key)
-        # The memo keeps one copy of each text, not the strings of the row that first had it.
-        self._rows[tuple(intern(cell) if cell else cell for cell in key)] = plan
-        return plan
-
-    @staticmethod
-    def _copies(row: BomRow, plan: tuple) -> Iterator[Finding]:
-        headers, file, sheet, number = row.headers, row.file, row.sheet, row.row
-        for header_key, column, template, cell in plan:
-            yield template.placed(Location(file, sheet, number, headers.get(header_key, column)), cell)
+        return self.screen_rows([row])
 
     def _line_copies(self, row: BomRow) -> Iterator[Finding]:
         values = row.values
         for template in self._line_findings(values, self._domain(values.get(_DOMAIN_KEY, ""))):
             column = row.headers.get(template.field, template.field)
             yield dataclasses.replace(template, location=Location(row.file, row.sheet, row.row, column))
-
-    def _plan(self, key: tuple) -> tuple:
-        """(header key, column name, finding template, cell) for a line's party cells and domain cell."""
-        domain = self._domain(key[_PARTY_COUNT] or "")
-        plan = []
-        for (column_key, name), cell in zip(PARTY_COLUMNS, key, strict=False):
-            if cell:
-                plan.extend((column_key, name, template, cell) for template in self._cell_findings(cell, name, domain))
-        return tuple(plan)
 
     def _line_findings(self, values: dict[str, str], domain: NetworkDomain | None) -> list[Finding]:
         key = (*map(values.get, _PRODUCT_KEYS), domain)
