@@ -28,8 +28,8 @@ from screening.engine.names import normalise, split_parties
 from screening.engine.numbers import parse_amount
 from screening.engine.policy import normalise_domain
 from screening.engine.records import PARTY_COLUMNS, Field
-from screening.models import Finding, Screening
-from screening.services.screenings import chunk_payload_rows, chunk_payloads
+from screening.models import Finding, Screening, ScreeningChunk
+from screening.services.screenings import chunk_payload_rows
 
 from .choices import TenderStatus
 from .models import Bid, Tender
@@ -436,7 +436,10 @@ class _ReleaseBuilder:
     def _items(self, screening: Screening, lot_ids: list[str], findings: dict) -> tuple[list[dict], int]:
         default_domain = (screening.policy or {}).get("default_domain") or ""  # as the screening read the lines
         items: list[dict] = []
-        for payload in chunk_payloads(screening.pk):
+        payloads = ScreeningChunk.objects.filter(screening=screening).order_by("index").values_list(
+            "payload", flat=True
+        )
+        for payload in payloads.iterator(chunk_size=1):
             for row in chunk_payload_rows(payload):
                 if len(items) == MAX_ITEMS_PER_BID:
                     return items, max(screening.rows_total, len(items) + 1)  # no need to read the rest

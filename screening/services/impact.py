@@ -22,9 +22,7 @@ from screening.choices import RelationKind
 from screening.engine.matcher import EntityIndex
 from screening.engine.names import normalise, split_parties
 from screening.engine.records import PARTY_COLUMNS, ListedEntity, ListKind
-from screening.models import Entity, Finding, ListImportImpact, ListVersion, Relation, Screening
-
-from .screenings import chunk_payloads
+from screening.models import Entity, Finding, ListImportImpact, ListVersion, Relation, Screening, ScreeningChunk
 
 _PARTY_KEYS = frozenset(key for key, _field in PARTY_COLUMNS)
 BOM, CHAIN = "bom", "chain"
@@ -60,7 +58,8 @@ def screening_party_names_read(*, screening: Screening) -> dict[str, dict[str, s
     """{"bom": {normalised name: as written}, "chain": {...}}: every company the screening's rows and chain name."""
     bom: dict[str, str] = {}
     cells: set[str] = set()
-    for payload in chunk_payloads(screening.pk):
+    payloads = ScreeningChunk.objects.filter(screening_id=screening.pk).values_list("payload", flat=True)
+    for payload in payloads.iterator(chunk_size=20):
         cells.update(value for value in _chunk_cells(payload) if isinstance(value, str))
     for cell in sorted(cells):
         _add_party(bom, cell)

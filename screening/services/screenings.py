@@ -336,14 +336,6 @@ def chunk_payload(chunk_id: int):
     return PackedField.decode(found[0])
 
 
-def chunk_payloads(screening_id: int) -> Iterator:
-    """A screening's chunk payloads, decoded, in order; one chunk in memory at a time."""
-    for chunk_id in ScreeningChunk.objects.filter(screening_id=screening_id).order_by("index").values_list(
-        "pk", flat=True
-    ):
-        yield chunk_payload(chunk_id)
-
-
 def chunk_payload_rows(payload: dict, errors: list[RowError] | None = None) -> Iterator[BomRow]:
     """The BOM rows a chunk row holds, as _ChunkWriter wrote them; the cells' problems go to `errors`."""
     if errors is None:

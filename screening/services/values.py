@@ -10,11 +10,10 @@ from decimal import Decimal
 
 from screening.choices import ScreeningStatus
 from screening.engine.numbers import line_value
-from screening.models import Screening
+from screening.models import Screening, ScreeningChunk
 
 # The chunk payload's reader lives with the chunk writer, so a change of format changes both.
 from .screenings import chunk_payload_rows as chunk_rows
-from .screenings import chunk_payloads
 
 RESTRICTED_RULE = "restricted_entity"
 UNTRUSTED_RULE = "untrusted_party"
@@ -33,7 +32,9 @@ def screening_values_compute(*, screening_id: int) -> Screening:
     restricted = _flagged_lines(screening, RESTRICTED_RULE)
     untrusted = _flagged_lines(screening, UNTRUSTED_RULE) - restricted
     total = restricted_value = untrusted_value = Decimal(0)
-    for payload in chunk_payloads(screening_id):
+    chunks = ScreeningChunk.objects.filter(screening_id=screening_id).order_by("index").values_list("payload",
+                                                                                                  flat=True)
+    for payload in chunks.iterator(chunk_size=1):
         for row in chunk_rows(payload):
             value = line_value(row.values)
             if value is None or abs(value) >= _LIMIT:
