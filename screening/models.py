@@ -47,7 +47,7 @@ class SupplierList(models.Model):
     source_url = models.URLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(
-        default=True, help_text=_("Active lists are used when a screening names no lists of its own.")
+        _("active"), default=True, help_text=_("Active lists are used when a screening names no lists of its own.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -162,7 +162,7 @@ def findings_chart(*, screening: Screening, top: int = 8) -> FindingsChart:
     vendors: Counter[str] = Counter()
     rows = screening.findings.values_list("entity__name", "party").annotate(n=Count("pk"))
     for entity_name, party, n in rows:
-        vendors[entity_name or f"{party} (not listed)"] += n
+        vendors[entity_name or gettext("%(party)s (not listed)") % {"party": party}] += n
     return FindingsChart(by_severity=by_severity, top_vendors=vendors.most_common(top))
 
 

@@ -91,6 +91,7 @@ def test_a_findings_explanation_is_shown_in_czech_and_bulgarian_and_stored_in_en
     assert "Vlastník: Huawei Investment & Holding Co., Ltd." in czech
     assert "Acme Unknown Radio není na žádném z platných seznamů důvěryhodných dodavatelů." in czech
     assert "after normalisation" not in czech and "is on none of the trusted lists" not in czech
+    assert "Acme Unknown Radio (není na seznamu)" in czech and "Jakýkoli list" in czech  # the chart, the filter
     assert "псевдоним „Huawei“ на Huawei Technologies Co., Ltd. (след нормализиране: „huawei“)." in in_bulgarian
     assert untrusted.explanation == "Acme Unknown Radio is on none of the trusted lists in force."
 

@@ -1,5 +1,5 @@
 # Written for the messages of the second round: finding explanations, re-screen reasons, audit summaries and webhook
-# delivery errors keep their template beside the English text.
+# delivery errors keep their template beside the English text; a list's "active" flag is named for the admin.
 
 from django.db import migrations, models
 
@@ -11,6 +11,11 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AlterField(
+            model_name='supplierlist',
+            name='is_active',
+            field=models.BooleanField(default=True, help_text='Active lists are used when a screening names no lists of its own.', verbose_name='active'),
+        ),
         migrations.AddField(
             model_name='finding',
             name='explanation_template',
