@@ -55,10 +55,10 @@ def message_json(message: Message | str | None) -> dict | None:
 
 
 def message_json_text(message: Message | None) -> str:
-    """The same as JSON text, for a text column ("" for none): what a finding stores beside its explanation."""
-    if message is None:
-        return ""
-    return json.dumps(message.as_dict(), ensure_ascii=False, separators=(",", ":"))
+    """The same as JSON text, for a text column ("" for none): what a finding stores beside its explanation. The
+    text is kept on the message, so the copies of one finding (one message) are encoded once, whichever chunk
+    stores them."""
+    return message.as_json() if message is not None else ""
 
 
 def stored_message_text(template_json: str, english: str) -> str:

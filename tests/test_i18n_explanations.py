@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import html
 import io
+import json
 import zipfile
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -23,11 +25,11 @@ from procurement.models import UserPreference, validate_severity_overrides
 from procurement.selectors import bid_latest_screening
 from procurement.services import bid_create, list_import_rescreen, open_tenders_rescreen, rescreen_notice
 from screening.choices import ScreeningStatus
+from screening.engine import records
 from screening.engine.policy import PolicyConfig
 from screening.engine.records import BomRow, ListedEntity, ListKind, Message
 from screening.engine.screen import ListSet, Screener
 from screening.models import AuditEntry, Finding, WebhookDelivery
-from screening.services import screenings as screening_services
 from screening.services.audit import audit_record
 from screening.services.reviews import finding_decide
 from screening.services.webhooks import _record
@@ -138,15 +140,16 @@ def test_an_explanation_is_the_english_text_of_its_message_and_copies_of_one_cel
 def test_each_distinct_explanation_is_encoded_once_when_findings_are_stored(organisation, sample_lists, monkeypatch):
     officer = person(organisation, "cs")
     encoded = []
-    real = screening_services.message_json_text
-    monkeypatch.setattr(screening_services, "message_json_text",
-                        lambda message: encoded.append(message) or real(message))
+    monkeypatch.setattr(records, "json", SimpleNamespace(
+        dumps=lambda data, **options: encoded.append(data) or json.dumps(data, **options)
+    ))
 
     screening = screen(start(upload_bytes(BOM, "nabidka.csv"), user=officer))
 
     stored = list(screening.findings.values_list("explanation_template", flat=True))
     assert len(stored) == 4 and all(stored)
     assert len(encoded) == 2, "the three Huawei rows share one explanation; the unknown radio has its own"
+    assert json.loads(stored[0])["params"]
 
 
 def test_a_finding_stored_before_templates_were_kept_shows_its_english_explanation(screened):

@@ -6,6 +6,7 @@ Django side only has to turn them into rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -176,6 +177,8 @@ class Message:
 
     template: str
     params: dict = field(default_factory=dict)
+    # as_json()'s text, once made: a finding's copies share one message, written for each of thousands of rows.
+    _json: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __str__(self) -> str:
         return self.render()
@@ -201,6 +204,13 @@ class Message:
     def as_dict(self) -> dict:
         """The message as JSON: {"template": ..., "params": {...}}, values that are messages as such dicts."""
         return {"template": self.template, "params": {name: _param_as_json(v) for name, v in self.params.items()}}
+
+    def as_json(self) -> str:
+        """as_dict() as compact JSON text, encoded once per message (a message is not changed once made)."""
+        if self._json is None:
+            text = json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":"))
+            object.__setattr__(self, "_json", text)  # frozen: only this cache is ever set after __init__
+        return self._json
 
     @classmethod
     def from_dict(cls, data: dict) -> Message:

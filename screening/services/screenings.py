@@ -655,7 +655,6 @@ def _copy_findings(screening: Screening, chunk: ScreeningChunk | None, findings:
     seen: set[tuple] = set()
     cells_json: dict[tuple, str] = {}
     paths_json: dict[tuple, str] = {}  # a cell's findings share their paths with every row naming it
-    templates_json: dict[int, str] = {}  # and their explanation, one object: encoded once, by its id
     dumps = json.dumps
     # The raw psycopg cursor: wrap_database_errors turns its errors into Django's (IntegrityError...).
     with connection.wrap_database_errors, connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
@@ -677,9 +676,7 @@ def _copy_findings(screening: Screening, chunk: ScreeningChunk | None, findings:
             path = paths_json.get(finding.path)
             if path is None:
                 path = paths_json[finding.path] = dumps(list(finding.path))
-            template = templates_json.get(id(finding.explanation_text))
-            if template is None:
-                template = templates_json[id(finding.explanation_text)] = message_json_text(finding.explanation_text)
+            template = message_json_text(finding.explanation_text)  # encoded once per message: kept on it
             copy.write_row((
                 screening_id, chunk_id, file_name, sheet, row, location.column[:255], finding.field, finding.value,
                 party, finding.rule, finding.severity.value, finding.domain, int(entity.key) if entity else None,
@@ -691,12 +688,8 @@ def _bulk_create_findings(
     screening: Screening, chunk: ScreeningChunk | None, findings: list[Finding], *, cells
 ) -> None:
     rows = []
-    templates_json: dict[int, str] = {}
     for finding in findings:
         location = finding.location
-        template = templates_json.get(id(finding.explanation_text))
-        if template is None:
-            template = templates_json[id(finding.explanation_text)] = message_json_text(finding.explanation_text)
         rows.append(
             FindingRow(
                 screening=screening,
@@ -716,7 +709,7 @@ def _bulk_create_findings(
                 score=finding.score,
                 path=list(finding.path),
                 explanation=finding.explanation,
-                explanation_template=template,
+                explanation_template=message_json_text(finding.explanation_text),
                 cells=cells.get((location.file, location.sheet, location.row), {}),
             )
         )
