@@ -77,11 +77,15 @@ class BulkUploadItemInline(admin.TabularInline):
     model = BulkUploadItem
     extra = 0
     can_delete = False
-    readonly_fields = ["position", "member", "bidder_name", "outcome", "error_shown", "bid", "processed_at"]
-    exclude = ["error_message", "error_template"]
+    readonly_fields = ["position", "member_shown", "bidder_name", "outcome", "error_shown", "bid", "processed_at"]
+    exclude = ["member", "member_template", "error_message", "error_template"]
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Member"))
+    def member_shown(self, obj):
+        return obj.translated_member
 
     @admin.display(description=_("Error message"))
     def error_shown(self, obj):

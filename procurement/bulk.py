@@ -10,6 +10,7 @@ redelivered task skips the items already done and creates no bid twice.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import tempfile
@@ -27,6 +28,7 @@ from django.db.models import Count, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from screening import conf as screening_conf
 from screening.choices import FileRole
@@ -34,7 +36,7 @@ from screening.engine.archive import ArchiveError, ArchiveLimits, ArchiveMember,
 from screening.engine.bom import SHEET_SKIPPED, BomReader, ReadLimits, iter_table_rows, read_declaration
 from screening.engine.records import BomReadError, Location, Message, where_message
 from screening.forms import upload_problem
-from screening.messages import message_json, message_text
+from screening.messages import localised, message_json, message_text
 from screening.services.screenings import read_limits, uploaded_file_create
 
 from .access import organisation_scope
@@ -71,6 +73,10 @@ ON_ITS_OWN = Message(gettext_noop(
 # Bid fields as the manifest names them, for errors that come back from bid_create.
 _FIELD_COLUMN = {"bidder_name": "bidder", "bidder_country": "bidder_country",
                  "bidder_registration": "bidder_registration", "lots": "lots", "boms": "file"}
+# ... and as the single-bid form labels them, for a member with no manifest row.
+_FIELD_LABELS = {"bidder_name": _("Bidder company name"), "bidder_country": _("Bidder country"),
+                 "bidder_registration": _("Registration number"), "lots": _("Lots bid for"),
+                 "boms": _("Bill of materials files")}
 STALLED_AFTER = timedelta(seconds=120)
 
 
@@ -101,7 +107,7 @@ def _workbook_limits() -> ReadLimits:
     )
 
 
-def _audit(*, bulk_upload: BulkUpload, user, action: str, summary: str, details: dict) -> None:
+def _audit(*, bulk_upload: BulkUpload, user, action: str, summary: Message, details: dict) -> None:
     from screening.services.audit import audit_record
 
     tender = bulk_upload.tender
@@ -148,7 +154,8 @@ def bulk_upload_create(*, tender: Tender, user, content: File) -> BulkUpload:
         bulk_upload=bulk_upload,
         user=user,
         action=AuditAction.BULK_UPLOADED,
-        summary=f"{name} uploaded to tender {tender.reference} for many bids at once",
+        summary=Message(gettext_noop("{file} uploaded to tender {reference} for many bids at once"),
+                        {"file": name, "reference": tender.reference}),
         details={"sha256": stored.sha256, "size": stored.size},
     )
     transaction.on_commit(lambda: bulk_upload_enqueue(bulk_upload_id=bulk_upload.pk))
@@ -201,8 +208,9 @@ class Source:
 @dataclass
 class Entry:
     position: int
-    member: str  # what the officer sees: the archive member(s) or the sheet
+    member: str  # what the officer sees: the archive member(s) or the sheet (English)
     where: Message | None = None  # the manifest row, for errors
+    member_text: Message | None = None  # the member as words to translate ("sheet RAN"), when it is not a file name
     bidder_name: str = ""
     bidder_country: str = ""
     bidder_registration: str = ""
@@ -303,7 +311,8 @@ def _manifest_entries(
         where = _manifest_row(label, rownum)
         entry = Entry(
             position=len(entries),
-            member=cell("file") or f"{label}, row {rownum}",
+            member=cell("file") or str(where),
+            member_text=None if cell("file") else where,
             where=where,
             bidder_name=cell("bidder"),
             bidder_country=cell("bidder_country").upper(),
@@ -426,7 +435,8 @@ def _workbook_entries(fileobj: BinaryIO, *, filename: str, directory: str) -> li
     for sheet in sheets:
         if sheet.kind == SHEET_SKIPPED and not sheet.reason.startswith("no header row"):
             continue  # empty sheets and charts are no bids
-        entry = Entry(position=len(entries), member=f"sheet {sheet.name}", bidder_name=sheet.name.strip())
+        member = where_message(Location("", sheet.name))  # "sheet RAN"
+        entry = Entry(position=len(entries), member=str(member), member_text=member, bidder_name=sheet.name.strip())
         path = splitter.paths.get(sheet.name)
         where = where_message(Location(filename, sheet.name))
         if sheet.kind == SHEET_SKIPPED:
@@ -504,8 +514,10 @@ def bulk_upload_process(*, bulk_upload_id: int) -> BulkUpload | None:
             bulk_upload=bulk_upload,
             user=bulk_upload.created_by,
             action=AuditAction.BULK_PROCESSED,
-            summary=f"{bulk_upload.file.original_name}: {bulk_upload.items_ok} bid(s) created, "
-            f"{bulk_upload.items_failed} with errors",
+            summary=Message(gettext_noop("{file}: {created} bid(s) created, {failed} with errors"), {
+                "file": bulk_upload.file.original_name, "created": bulk_upload.items_ok,
+                "failed": bulk_upload.items_failed,
+            }),
             details={"items": [
                 {"member": item.member, "bidder_name": item.bidder_name, "outcome": item.outcome,
                  "bid": item.bid_id, "error": item.error_message}
@@ -529,7 +541,8 @@ def bulk_upload_fail(*, bulk_upload_id: int, message: Message | str) -> bool:
             bulk_upload=bulk_upload,
             user=bulk_upload.created_by,
             action=AuditAction.BULK_PROCESSED,
-            summary=f"{bulk_upload.file.original_name}: could not be split into bids",
+            summary=Message(gettext_noop("{file}: could not be split into bids"),
+                            {"file": bulk_upload.file.original_name}),
             details={"error": str(message)},
         )
     return bool(changed)
@@ -544,6 +557,7 @@ def _items_ensure(bulk_upload: BulkUpload, entries: list[Entry]) -> None:
                 bulk_upload=bulk_upload,
                 position=entry.position,
                 member=entry.member[:1000],
+                member_template=message_json(entry.member_text),
                 bidder_name=entry.bidder_name[:300],
                 outcome=BulkItemOutcome.ERROR if entry.error else BulkItemOutcome.PENDING,
                 error_message=str(entry.error) if entry.error else "",
@@ -576,14 +590,23 @@ class _Refused(Exception):
 
 
 def _validation_text(error: ValidationError, entry: Entry) -> str:
+    """The error in the active language (a model's validation messages are translated when read)."""
     if not hasattr(error, "error_dict"):
         return " ".join(error.messages)
     parts = []
     for name, errors in error.message_dict.items():
         column = _FIELD_COLUMN.get(name)
-        label = f"column {column}" if entry.where and column else name.replace("_", " ")
+        if entry.where and column:
+            label = message_text(where_message(Location("", column=column)))  # "column bidder"
+        else:
+            label = _field_label(name)
         parts.append(f"{label}: {' '.join(errors)}")
     return "; ".join(parts)
+
+
+def _field_label(name: str) -> str:
+    label = _FIELD_LABELS.get(name)
+    return str(label) if label is not None else name.replace("_", " ")
 
 
 def _opened(source: Source, role: str) -> File:
@@ -651,9 +674,11 @@ def _bid_create(bulk_upload: BulkUpload, item: BulkUploadItem, entry: Entry, *, 
                 declaration=declaration,
             )
     except ValidationError as problem:
-        # The services' own messages, written in the worker's language (the site's): kept as they are.
+        # The services' and the model's own messages, written in every language while their error is at hand (the
+        # worker speaks the site's language; each officer reading the item reads their own).
         return Message("{where}: {problem} {hint}", {
-            "where": entry.where or entry.member, "problem": _validation_text(problem, entry), "hint": ON_ITS_OWN,
+            "where": entry.where or entry.member_text or entry.member,
+            "problem": localised(functools.partial(_validation_text, problem, entry)), "hint": ON_ITS_OWN,
         })
     except OperationalError:
         raise  # transient: the task retries, and this item is still pending
@@ -661,5 +686,6 @@ def _bid_create(bulk_upload: BulkUpload, item: BulkUploadItem, entry: Entry, *, 
         logger.exception("bulk upload %s, item %s: the bid could not be created", bulk_upload.pk, item.pk)
         return Message(gettext_noop(
             "{member}: the bid could not be created ({detail}). {hint} Tell your administrator if it happens again."
-        ), {"member": entry.member, "detail": f"{type(problem).__name__}: {problem}", "hint": ON_ITS_OWN})
+        ), {"member": entry.member_text or entry.member, "detail": f"{type(problem).__name__}: {problem}",
+            "hint": ON_ITS_OWN})
     return None

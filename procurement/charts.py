@@ -104,7 +104,7 @@ def severity_chart(bids) -> Chart:
                 x += width
             row.note_x = x + 6
             row.total = totals[index]
-            row.note = str(row.total) if row.total else "no findings"
+            row.note = str(row.total) if row.total else gettext("no findings")
         rows.append(row)
     legend = [{"label": severity.label, "colour": SEVERITY_COLOURS[severity]} for severity in Severity]
     return Chart(WIDTH, TOP * 2 + ROW_HEIGHT * max(len(rows), 1), LABEL_WIDTH, rows, legend)

@@ -63,20 +63,23 @@ def default_review_threshold() -> float:
 def validate_severity_overrides(value) -> None:
     """{rule code: {domain value or "": severity}}, as screening.engine.policy.PolicyConfig reads it."""
     if not isinstance(value, dict):
-        raise ValidationError("Severity overrides must be a table of rule -> domain -> severity.")
+        raise ValidationError(_("Severity overrides must be a table of rule -> domain -> severity."))
     domains = {NO_DOMAIN, ANY_DOMAIN, *NetworkDomain.values}
     for code, table in value.items():
         if code not in RULES:
-            raise ValidationError(f"Unknown rule '{code}'. Known rules: {', '.join(sorted(RULES))}.")
+            raise ValidationError(_("Unknown rule '%(rule)s'. Known rules: %(known)s."),
+                                  params={"rule": code, "known": ", ".join(sorted(RULES))})
         if not isinstance(table, dict):
-            raise ValidationError(f"Rule '{code}': give a severity per domain.")
+            raise ValidationError(_("Rule '%(rule)s': give a severity per domain."), params={"rule": code})
         for domain, severity in table.items():
             if domain not in domains:
-                raise ValidationError(f"Rule '{code}': unknown network domain '{domain}'.")
+                raise ValidationError(_("Rule '%(rule)s': unknown network domain '%(domain)s'."),
+                                      params={"rule": code, "domain": domain})
             if severity not in Severity.values:
                 raise ValidationError(
-                    f"Rule '{code}', domain '{domain or 'none'}': unknown severity '{severity}'. "
-                    f"Use one of: {', '.join(Severity.values)}."
+                    _("Rule '%(rule)s', domain '%(domain)s': unknown severity '%(severity)s'. Use one of: %(known)s."),
+                    params={"rule": code, "domain": domain or _("none"), "severity": severity,
+                            "known": ", ".join(Severity.values)},
                 )
 
 
@@ -175,7 +178,7 @@ class Bid(models.Model):
     bidder_country = models.CharField(
         max_length=2,
         blank=True,
-        validators=[RegexValidator(r"^[A-Z]{2}$", "Give the country as two capital letters (ISO 3166-1), e.g. DE.")],
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Give the country as two capital letters (ISO 3166-1), e.g. DE."))],
         help_text=_("ISO 3166-1 alpha-2, e.g. DE."),
     )
     bidder_registration = models.CharField("registration number", max_length=100, blank=True)
@@ -349,6 +352,10 @@ class BulkUploadItem(models.Model):
         help_text=_("Its place in the upload, which is read the same way each time.")
     )
     member = models.CharField(max_length=1000, help_text=_("The file(s) in the archive, or the sheet of the workbook."))
+    member_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The member's template and values when it is words, not a file name (\"sheet RAN\")."),
+    )
     bidder_name = models.CharField(max_length=300, blank=True)
     outcome = models.CharField(max_length=20, choices=BulkItemOutcome.choices, default=BulkItemOutcome.PENDING)
     error_message = models.TextField(blank=True)
@@ -369,6 +376,11 @@ class BulkUploadItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member} ({self.get_outcome_display()})"
+
+    @property
+    def translated_member(self) -> str:
+        """member in the active language."""
+        return message_text(self.member_template, self.member)
 
     @property
     def translated_error(self) -> str:

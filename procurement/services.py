@@ -20,7 +20,7 @@ from django.core.files.base import File
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from screening.choices import (
     STATUS_IN_SENTENCE,
@@ -30,7 +30,7 @@ from screening.choices import (
     ScreeningStatus,
     ScreeningTrigger,
 )
-from screening.engine.records import Location, where_message
+from screening.engine.records import Location, Message, where_message
 from screening.messages import message_text
 from screening.models import ListImportImpact, ListVersion, Screening, SupplierList
 from screening.services.impact import import_impact_claim, import_impact_finish, screenings_affected_by
@@ -76,7 +76,7 @@ TENDER_FIELDS = (
 )
 
 
-def _audit(*, tender: Tender, user, action: str, summary: str, subject, screening=None, details=None) -> None:
+def _audit(*, tender: Tender, user, action: str, summary: Message, subject, screening=None, details=None) -> None:
     # Imported here: the audit log belongs to the screening plugin and is optional for importing this module.
     from screening.services.audit import audit_record
 
@@ -179,7 +179,7 @@ def tender_create(
         tender=tender,
         user=user,
         action=AuditAction.TENDER_CREATED,
-        summary=f"Tender {tender.reference} created",
+        summary=Message(gettext_noop("Tender {reference} created"), {"reference": tender.reference}),
         subject=tender,
         details={
             "reference": tender.reference,
@@ -240,7 +240,8 @@ def tender_update(
             tender=tender,
             user=user,
             action=AuditAction.TENDER_UPDATED,
-            summary=f"Tender {tender.reference} changed: {', '.join(changes)}",
+            summary=Message(gettext_noop("Tender {reference} changed: {fields}"),
+                            {"reference": tender.reference, "fields": ", ".join(changes)}),
             subject=tender,
             details={"changes": changes},
         )
@@ -255,7 +256,8 @@ class ScreeningNotStarted(ValidationError):
 
 
 def _bid_screening_start(
-    *, bid: Bid, user, previous: Screening | None = None, trigger: str = ScreeningTrigger.MANUAL, reason: str = ""
+    *, bid: Bid, user, previous: Screening | None = None, trigger: str = ScreeningTrigger.MANUAL,
+    reason: Message | str = "",
 ) -> Screening:
     tender = bid.tender
     versions = tender_list_versions(tender=tender)
@@ -320,8 +322,9 @@ def column_mapping_remember(
         tender=tender,
         user=user,
         action=AuditAction.COLUMNS_NAMED,
-        summary=f"BOM columns of {bidder_name} named by hand: "
-        + ", ".join(f"{header} = {name}" for header, name in headers.items()),
+        summary=Message(gettext_noop("BOM columns of {bidder} named by hand: {columns}"), {
+            "bidder": bidder_name, "columns": ", ".join(f"{header} = {name}" for header, name in headers.items()),
+        }),
         subject=subject or tender,
         details={"bidder_name": bidder_name, "before": before, "after": merged},
     )
@@ -347,15 +350,16 @@ def bid_create(
     and the reason goes into the audit log; the officer can re-screen later. `column_mapping` (header as written
     -> field) is remembered for the bidder and applies to this bid's files and the bidder's next ones.
     """
+    # Lazy messages: translated when read, so the bulk upload's worker can write them in every language.
     if not boms:
-        raise ValidationError({"boms": gettext("Choose at least one bill of materials.")})
+        raise ValidationError({"boms": gettext_lazy("Choose at least one bill of materials.")})
     lots = list(lots)
     foreign = [lot for lot in lots if lot.tender_id != tender.pk]
     if foreign:
-        raise ValidationError(
-            {"lots": gettext("%(lot)s is not a lot of tender %(reference)s.")
-             % {"lot": foreign[0], "reference": tender.reference}}
-        )
+        raise ValidationError({"lots": ValidationError(
+            gettext_lazy("%(lot)s is not a lot of tender %(reference)s."),
+            params={"lot": str(foreign[0]), "reference": tender.reference},
+        )})
     bid = Bid(
         tender=tender,
         bidder_name=bidder_name,
@@ -382,8 +386,10 @@ def bid_create(
         tender=tender,
         user=user,
         action=AuditAction.BID_UPLOADED,
-        summary=f"Bid from {bid.bidder_name} uploaded with {len(documents)} file(s): "
-        + ", ".join(document.file.original_name for document in documents),
+        summary=Message(gettext_noop("Bid from {bidder} uploaded with {count} file(s): {files}"), {
+            "bidder": bid.bidder_name, "count": len(documents),
+            "files": ", ".join(document.file.original_name for document in documents),
+        }),
         subject=bid,
         details={
             "tender": tender.reference,
@@ -411,7 +417,7 @@ def bid_create(
             tender=tender,
             user=user,
             action=AuditAction.BID_SCREENING_NOT_STARTED,
-            summary=f"Bid from {bid.bidder_name}: screening not started",
+            summary=Message(gettext_noop("Bid from {bidder}: screening not started"), {"bidder": bid.bidder_name}),
             subject=bid,
             details={"reason": problem},
         )
@@ -424,7 +430,9 @@ def _policy_key(policy: dict) -> dict:
 
 
 @transaction.atomic
-def bid_rescreen(*, bid: Bid, user, trigger: str = ScreeningTrigger.MANUAL, reason: str = "") -> Screening:
+def bid_rescreen(
+    *, bid: Bid, user, trigger: str = ScreeningTrigger.MANUAL, reason: Message | str = ""
+) -> Screening:
     """Screen the bid's files again against the current list versions; earlier screenings and decisions stay.
 
     While the tender's policy and choice of lists are what the latest screening used, this is the plugin's
@@ -454,18 +462,19 @@ def bid_rescreen(*, bid: Bid, user, trigger: str = ScreeningTrigger.MANUAL, reas
     else:
         screening = _bid_screening_start(bid=bid, user=user, previous=previous, trigger=trigger, reason=reason)
     details.update(_screening_details(screening))
-    if details.get("policy_changed") or details.get("lists_changed"):
-        why = " under the tender's changed policy" if details.get("policy_changed") else " with the tender's new lists"
+    if details.get("policy_changed"):
+        said = gettext_noop("Bid from {bidder} re-screened under the tender's changed policy (screening #{number})")
+    elif details.get("lists_changed"):
+        said = gettext_noop("Bid from {bidder} re-screened with the tender's new lists (screening #{number})")
     else:
-        why = " against the current list versions"
+        said = gettext_noop("Bid from {bidder} re-screened against the current list versions (screening #{number})")
     if reason:
-        details["reason"] = reason
+        details["reason"] = str(reason)
     _audit(
         tender=bid.tender,
         user=user,
         action=AuditAction.BID_RESCREENED,
-        summary=f"Bid from {bid.bidder_name} re-screened{why} (screening #{screening.pk})"
-        + (f": {reason}" if reason else ""),
+        summary=Message.join([Message(said, {"bidder": bid.bidder_name, "number": str(screening.pk)}), reason], ": "),
         subject=bid,
         screening=screening,
         details=details,
@@ -481,7 +490,7 @@ class TenderRescreen:
 
 @transaction.atomic
 def tender_rescreen(
-    *, tender: Tender, user, trigger: str = ScreeningTrigger.MANUAL, reason: str = ""
+    *, tender: Tender, user, trigger: str = ScreeningTrigger.MANUAL, reason: Message | str = ""
 ) -> TenderRescreen:
     """Re-screen every bid of the tender; a bid whose screening still runs, or cannot start, is skipped."""
     result = TenderRescreen()
@@ -495,8 +504,12 @@ def tender_rescreen(
         tender=tender,
         user=user,
         action=AuditAction.TENDER_RESCREENED,
-        summary=f"Tender {tender.reference}: {len(result.started)} bid(s) re-screened, {len(result.skipped)} skipped"
-        + (f" ({reason})" if reason else ""),
+        summary=Message.join([
+            Message(gettext_noop("Tender {reference}: {started} bid(s) re-screened, {skipped} skipped"), {
+                "reference": tender.reference, "started": len(result.started), "skipped": len(result.skipped),
+            }),
+            Message("({reason})", {"reason": reason}) if reason else "",
+        ]),
         subject=tender,
         details={
             "trigger": str(trigger),
@@ -532,8 +545,10 @@ def list_import_rescreen(*, version: ListVersion) -> ListImportImpact:
         details, rescreened = [], 0
         for screening, reasons in affected:
             bid = checked[screening.pk]
-            reason = f"list {supplier_list.name} v{version.number} imported: " + "; ".join(reasons)
-            entry = {"bid": bid.pk, "tender": bid.tender.reference, "screening": screening.pk, "reasons": reasons}
+            reason = Message(LIST_IMPORT_REASON, {"list": supplier_list.name, "version": str(version.number),
+                                                  "changes": Message.join(reasons, "; ")})
+            entry = {"bid": bid.pk, "tender": bid.tender.reference, "screening": screening.pk,
+                     "reasons": [str(why) for why in reasons]}
             try:
                 with transaction.atomic():
                     new = bid_rescreen(bid=bid, user=None, trigger=ScreeningTrigger.LIST_IMPORT, reason=reason)
@@ -548,7 +563,9 @@ def list_import_rescreen(*, version: ListVersion) -> ListImportImpact:
         )
 
 
-DAILY_REASON = "daily re-screen of open tenders against the current list versions"
+# Why the system re-screened a bid, shown in the reader's language (Screening.reason keeps the English).
+LIST_IMPORT_REASON = gettext_noop("list {list} v{version} imported: {changes}")
+DAILY_REASON = Message(gettext_noop("daily re-screen of open tenders against the current list versions"))
 
 
 def open_tenders_rescreen() -> list[TenderRescreen]:
@@ -618,7 +635,8 @@ def rescreen_notice(*, screening: Screening) -> RescreenNotice | None:
         outcome = gettext("changed verdict %(before)s → %(after)s") % {"before": before, "after": after}
     else:
         outcome = gettext("kept its verdict (%(after)s)") % {"after": after}
-    names = {"reference": tender.reference, "bidder": bid.bidder_name, "outcome": outcome, "reason": screening.reason}
+    names = {"reference": tender.reference, "bidder": bid.bidder_name, "outcome": outcome,
+             "reason": screening.translated_reason}
     message = gettext("%(reference)s: the bid from %(bidder)s %(outcome)s when re-screened. Why: %(reason)s") % names
     findings = _new_findings(screening, previous)
     url = settings.SITE_URL.rstrip("/") + bid.get_absolute_url()

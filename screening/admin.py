@@ -216,7 +216,7 @@ class FindingInline(ReadOnlyInline):
         "entity",
         "score",
         "chain",
-        "explanation",
+        "explanation_shown",
     ]
     readonly_fields = fields
     show_change_link = True
@@ -225,6 +225,10 @@ class FindingInline(ReadOnlyInline):
     @admin.display(description=_("Path"))
     def chain(self, obj):
         return " → ".join(obj.path)
+
+    @admin.display(description=_("Explanation"))
+    def explanation_shown(self, obj):
+        return obj.translated_explanation
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("entity")
@@ -379,7 +383,7 @@ class FindingAdmin(ReadOnlyAdmin):
         "entity",
         "score",
         "path",
-        "explanation",
+        "explanation_shown",
         "cells",
         "decision",
         "decision_reason",
@@ -388,6 +392,11 @@ class FindingAdmin(ReadOnlyAdmin):
         "decided_by_exception",
         "carried_from",
     ]
+    exclude = ["explanation"]
+
+    @admin.display(description=_("Explanation"))
+    def explanation_shown(self, obj):
+        return obj.translated_explanation
 
 
 @admin.register(UploadedFile)
@@ -414,14 +423,19 @@ class StandingExceptionAdmin(ReadOnlyAdmin):
 class AuditEntryAdmin(ReadOnlyAdmin):
     """The audit log is append-only: nobody adds, changes or deletes entries here."""
 
-    list_display = ["created_at", "actor_name", "action", "summary", "scope"]
+    list_display = ["created_at", "actor_name", "action", "summary_shown", "scope"]
     list_filter = ["action", "scope"]
     search_fields = ["summary", "actor_name"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "created_at", "scope", "actor", "actor_name", "action", "summary", "subject_type", "subject_id",
-        "screening", "details",
+        "created_at", "scope", "actor", "actor_name", "action", "summary_shown", "summary", "subject_type",
+        "subject_id", "screening", "details",
     ]
+
+    @admin.display(description=_("What happened"))
+    def summary_shown(self, obj):
+        """In the reader's language; `summary` below is the English record."""
+        return obj.translated_summary
 
     def get_actions(self, request):
         return {}  # no "delete selected"
@@ -429,9 +443,13 @@ class AuditEntryAdmin(ReadOnlyAdmin):
 
 class WebhookDeliveryInline(ReadOnlyInline):
     model = WebhookDelivery
-    fields = ["event_type", "event_id", "status", "attempts", "response_status", "error", "created_at"]
+    fields = ["event_type", "event_id", "status", "attempts", "response_status", "error_shown", "created_at"]
     readonly_fields = fields
     ordering = ["-created_at"]
+
+    @admin.display(description=_("Error"))
+    def error_shown(self, obj):
+        return obj.translated_error
 
 
 @admin.register(WebhookEndpoint)
@@ -468,9 +486,14 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     search_fields = ["endpoint__url", "event_id"]
     readonly_fields = [
         "endpoint", "event_id", "event_type", "event_key", "status", "attempts", "next_attempt_at", "last_attempt_at",
-        "response_status", "response_body", "error", "attempt_log", "payload", "created_at", "delivered_at",
+        "response_status", "response_body", "error_shown", "attempt_log", "payload", "created_at", "delivered_at",
     ]
+    exclude = ["error"]
     actions = ["redeliver"]
+
+    @admin.display(description=_("Error"))
+    def error_shown(self, obj):
+        return obj.translated_error
 
     @admin.action(description=_("Send the selected events again"))
     def redeliver(self, request, queryset):
@@ -480,7 +503,9 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
                 webhook_delivery_redeliver(delivery=delivery, user=request.user)
                 sent += 1
             except ValidationError as error:
-                self.message_user(request, f"Delivery #{delivery.pk}: {' '.join(error.messages)}", messages.WARNING)
+                self.message_user(request, gettext("Delivery #%(number)s: %(error)s")
+                                  % {"number": delivery.pk, "error": " ".join(error.messages)}, messages.WARNING)
             except PermissionDenied as error:
-                self.message_user(request, f"Delivery #{delivery.pk}: {error}", messages.WARNING)
+                self.message_user(request, gettext("Delivery #%(number)s: %(error)s")
+                                  % {"number": delivery.pk, "error": error}, messages.WARNING)
         self.message_user(request, gettext("Queued %(count)s delivery(ies) again.") % {"count": sent})

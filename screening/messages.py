@@ -7,12 +7,17 @@ has none and shows its English text. The command line (`screen_bom`) keeps the E
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from functools import lru_cache
+
+from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext
 
-from screening.engine.records import Message, as_message
+from screening.engine.records import Localised, Message, as_message
 
 
 def _number(value: int | float) -> str:
@@ -47,3 +52,37 @@ def message_json(message: Message | str | None) -> dict | None:
     if message is None:
         return None
     return as_message(message).as_dict()
+
+
+def message_json_text(message: Message | None) -> str:
+    """The same as JSON text, for a text column ("" for none): what a finding stores beside its explanation. The
+    text is kept on the message, so the copies of one finding (one message) are encoded once, whichever chunk
+    stores them."""
+    return message.as_json() if message is not None else ""
+
+
+def stored_message_text(template_json: str, english: str) -> str:
+    """message_text for a message stored as JSON text (message_json_text). The copies of one finding share their
+    text, so a report of thousands of findings renders each distinct one once per language."""
+    if not template_json:
+        return english
+    return _stored_message_text(translation.get_language() or "en", template_json, english)
+
+
+@lru_cache(maxsize=4096)
+def _stored_message_text(language: str, template_json: str, english: str) -> str:
+    try:
+        data = json.loads(template_json)
+    except ValueError:
+        return english
+    return message_text(data if isinstance(data, dict) else None, english)
+
+
+def localised(render: Callable[[], str]) -> Localised:
+    """Text only Django can write (a model's validation errors, a check's own message), written now in every language
+    the site speaks: a value for a message stored to be read later, in whichever language its reader reads."""
+    texts = {}
+    for code in ("en", *(code for code, _name in settings.LANGUAGES)):
+        with translation.override(code):
+            texts[code] = render()
+    return Localised(texts)

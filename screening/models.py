@@ -3,16 +3,20 @@ audit log, and the webhook endpoints API clients register with their deliveries.
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import conf
 from .choices import (
+    RELATION_IN_SENTENCE,
     ChunkStatus,
     Decision,
     DeliveryStatus,
@@ -43,7 +47,7 @@ class SupplierList(models.Model):
     source_url = models.URLField(blank=True, max_length=500)
     description = models.TextField(blank=True)
     is_active = models.BooleanField(
-        default=True, help_text=_("Active lists are used when a screening names no lists of its own.")
+        _("active"), default=True, help_text=_("Active lists are used when a screening names no lists of its own.")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -153,8 +157,8 @@ class Relation(models.Model):
         ]
 
     def __str__(self) -> str:
-        divested = " (divested)" if self.divested else ""
-        return f"{self.child} {self.get_kind_display().lower()} {self.parent}{divested}"
+        divested = " " + gettext("(divested)") if self.divested else ""
+        return f"{self.child} {RELATION_IN_SENTENCE.get(self.kind, self.kind)} {self.parent}{divested}"
 
 
 def upload_path(instance: UploadedFile, filename: str) -> str:
@@ -239,6 +243,10 @@ class Screening(models.Model):
     )
     trigger = models.CharField(max_length=20, choices=ScreeningTrigger.choices, default=ScreeningTrigger.MANUAL)
     reason = models.TextField(blank=True, help_text=_("Why the screening was started, when not by a person's choice."))
+    reason_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The reason's template and values, to show it in the reader's language (screening.messages)."),
+    )
     # The companies the screening's files and chain name, normalised (engine.names.normalise) -> as first written:
     # {"bom": {...}, "chain": {...}}. Recorded once it is done (services.impact), so that a list import can find
     # the screenings it may change without reading their rows again; null until then.
@@ -267,6 +275,13 @@ class Screening(models.Model):
         from .messages import message_text
 
         return message_text(self.error_template, self.error_message)
+
+    @property
+    def translated_reason(self) -> str:
+        """reason in the active language."""
+        from .messages import message_text
+
+        return message_text(self.reason_template, self.reason)
 
     @property
     def progress(self) -> float:
@@ -338,6 +353,9 @@ class ScreeningChunk(models.Model):
         return f"{self.screening} chunk {self.index}"
 
 
+_EXCEPTION_REASON = re.compile(r"Standing exception #(?P<number>\d+): (?P<reason>.*)", re.S)
+
+
 class Finding(models.Model):
     """One flag on one cell: where, what, which listed entity in which version, how sure, through which chain."""
 
@@ -358,6 +376,11 @@ class Finding(models.Model):
     score = models.FloatField(null=True, blank=True)
     path = models.JSONField(default=list)
     explanation = models.TextField()
+    # JSON as text, not jsonb: written by COPY for thousands of findings, read only to be shown.
+    explanation_template = models.TextField(
+        blank=True, default="", editable=False,
+        help_text=_("The explanation's template and values (JSON), to show it in the reader's language."),
+    )
     cells = models.JSONField(default=dict, blank=True, help_text=_("The row's values, by header."))
 
     # The review: a person's decision, a standing exception's, or one carried over from an earlier screening.
@@ -393,15 +416,46 @@ class Finding(models.Model):
         return f"{self.severity}: {self.party} ({self.file_name} {self.sheet} row {self.row})"
 
     @property
+    def rule_title(self) -> str:
+        """The rule's title in the active language."""
+        from .display import rule_title
+
+        return rule_title(self.rule)
+
+    @property
+    def translated_decision_reason(self) -> str:
+        """decision_reason in the active language: a standing exception's dismissal is stored as "Standing exception
+        #12: <its reason>", in English; a person's reason is shown as they wrote it."""
+        found = _EXCEPTION_REASON.fullmatch(self.decision_reason or "")
+        if found is None or int(found["number"]) != self.decided_by_exception_id:
+            return self.decision_reason
+        return gettext("Standing exception #%(number)s: %(reason)s") % {
+            "number": found["number"], "reason": found["reason"]
+        }
+
+    @property
+    def translated_explanation(self) -> str:
+        """explanation in the active language."""
+        from .messages import stored_message_text
+
+        return stored_message_text(self.explanation_template, self.explanation)
+
+    @property
     def where(self) -> str:
-        parts = [self.file_name]
-        if self.sheet:
-            parts.append(f"sheet {self.sheet}")
-        if self.row:
-            parts.append(f"row {self.row}")
-        if self.column:
-            parts.append(f"column {self.column}")
-        return ", ".join(parts)
+        """"bid.xlsx, sheet RAN, row 14, column Mfr.", in English (as the audit log's details keep it)."""
+        return str(self.where_message())
+
+    @property
+    def translated_where(self) -> str:
+        """where in the active language."""
+        from .messages import message_text
+
+        return message_text(self.where_message())
+
+    def where_message(self):
+        from .engine.records import Location, where_message
+
+        return where_message(Location(self.file_name, self.sheet, self.row, self.column))
 
 
 class ScreeningError(models.Model):
@@ -517,6 +571,10 @@ class AuditEntry(models.Model):
     actor_name = models.CharField(max_length=300, blank=True, help_text=_("Who, as they were named at the time."))
     action = models.CharField(max_length=50, db_index=True, help_text='What happened, such as "finding.dismissed".')
     summary = models.TextField(help_text=_("What happened, in a sentence a person can read a year later."))
+    summary_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The summary's template and values, to show it in the reader's language (screening.messages)."),
+    )
     details = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -538,6 +596,20 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError("The audit log is append-only: entries cannot be deleted.")
+
+    @property
+    def translated_summary(self) -> str:
+        """summary in the active language (the stored English summary for an entry without a template)."""
+        from .messages import message_text
+
+        return message_text(self.summary_template, self.summary)
+
+    @property
+    def translated_actor_name(self) -> str:
+        """actor_name, with "the system" in the active language."""
+        if self.actor_id is None and self.actor_name == "the system":
+            return gettext("the system")
+        return self.actor_name
 
 
 class ApiToken(models.Model):
@@ -632,6 +704,10 @@ class WebhookDelivery(models.Model):
     response_status = models.PositiveIntegerField(null=True, blank=True, help_text=_("The last try's HTTP status."))
     response_body = models.TextField(blank=True, help_text=_("The start of the last try's response body."))
     error = models.TextField(blank=True, help_text=_("Why the last try failed, when it did."))
+    error_template = models.JSONField(
+        null=True, blank=True, editable=False,
+        help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
+    )
     attempt_log = models.JSONField(
         default=list, blank=True, help_text=_("Every try: when, HTTP status, the start of the body, error, duration.")
     )
@@ -650,3 +726,10 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} to {self.endpoint} ({self.status})"
+
+    @property
+    def translated_error(self) -> str:
+        """error in the active language."""
+        from .messages import message_text
+
+        return message_text(self.error_template, self.error)

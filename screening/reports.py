@@ -72,9 +72,9 @@ def finding_cells(finding: Finding) -> list:
         entity.source if entity else "",
         finding.score if finding.score is not None else "",
         " → ".join(finding.path or []),
-        finding.explanation,
+        finding.translated_explanation,
         finding.get_decision_display(),
-        finding.decision_reason,
+        finding.translated_decision_reason,
         decision_note(finding),
         finding.pk,
     ]

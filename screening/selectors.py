@@ -14,10 +14,13 @@ from functools import lru_cache
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Model, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from screening.access import access
 from screening.choices import RELATION_IN_SENTENCE, RelationKind, Severity
 from screening.engine.names import normalise
+from screening.messages import message_text
 from screening.models import (
     AuditEntry,
     Entity,
@@ -159,7 +162,7 @@ def findings_chart(*, screening: Screening, top: int = 8) -> FindingsChart:
     vendors: Counter[str] = Counter()
     rows = screening.findings.values_list("entity__name", "party").annotate(n=Count("pk"))
     for entity_name, party, n in rows:
-        vendors[entity_name or f"{party} (not listed)"] += n
+        vendors[entity_name or gettext("%(party)s (not listed)") % {"party": party}] += n
     return FindingsChart(by_severity=by_severity, top_vendors=vendors.most_common(top))
 
 
@@ -344,16 +347,20 @@ def _relations_by_child(version: ListVersion) -> dict[str, dict[tuple[str, str, 
 
 
 def _relation_text(relations: dict) -> str:
+    divested = " " + gettext("(divested)")
     return "; ".join(
-        f"{RELATION_IN_SENTENCE.get(kind, kind)} {parent}{' (divested)' if relations[(child, kind, parent)] else ''}"
+        f"{RELATION_IN_SENTENCE.get(kind, kind)} {parent}{divested if relations[(child, kind, parent)] else ''}"
         for child, kind, parent in sorted(relations)
     )
 
 
+# What a version comparison names, in the reader's language (labels of a table row, not headings).
 _COMPARED_ATTRIBUTES = (
-    ("country", "country"), ("registration_number", "registration number"), ("lei", "LEI"), ("reason", "reason"),
-    ("source", "source"),
+    ("country", _("country")), ("registration_number", _("registration number")), ("lei", _("LEI")),
+    ("reason", _("reason")), ("source", _("source")),
 )
+_ALIASES_LABEL = _("aliases")
+_PARENTS_LABEL = _("parents")
 
 
 def version_compare(*, before: ListVersion, after: ListVersion) -> VersionComparison:
@@ -376,13 +383,13 @@ def version_compare(*, before: ListVersion, after: ListVersion) -> VersionCompar
         a, b = old[name], new[name]
         changes = []
         if sorted(a.aliases or []) != sorted(b.aliases or []):
-            changes.append(("aliases", " | ".join(a.aliases or []), " | ".join(b.aliases or [])))
+            changes.append((_ALIASES_LABEL, " | ".join(a.aliases or []), " | ".join(b.aliases or [])))
         for attribute, label in _COMPARED_ATTRIBUTES:
             if getattr(a, attribute) != getattr(b, attribute):
                 changes.append((label, getattr(a, attribute), getattr(b, attribute)))
         parents_a, parents_b = old_relations.get(name, {}), new_relations.get(name, {})
         if parents_a != parents_b:
-            changes.append(("parents", _relation_text(parents_a), _relation_text(parents_b)))
+            changes.append((_PARENTS_LABEL, _relation_text(parents_a), _relation_text(parents_b)))
         if changes:
             comparison.changed.append(EntityChange(name=name, before=a, after=b, changes=changes))
     all_old = {key: divested for relations in old_relations.values() for key, divested in relations.items()}
@@ -474,7 +481,7 @@ def name_candidates(*, user, name: str, lists: Iterable[SupplierList] | None = N
             score=m.score,
             confirmed=m.confirmed,
             matched_name=m.matched_name,
-            explanation=m.explanation,
+            explanation=message_text(m.explanation),  # in the asker's language
             chain=chains.get(int(m.entity.key), []),
         )
         for m in matches

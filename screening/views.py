@@ -100,7 +100,9 @@ def _screening_context(request, screening, *, all_findings: bool = False) -> dic
         return context
     filterset = FindingFilterSet(request.GET or None, queryset=findings)
     sheets = sorted(s for s in findings.values_list("sheet", flat=True).distinct() if s)
-    filterset.form.fields["sheet"].widget = forms.Select(choices=[("", "Any sheet"), *[(s, s) for s in sheets]])
+    filterset.form.fields["sheet"].widget = forms.Select(
+        choices=[("", gettext("Any sheet")), *[(s, s) for s in sheets]]
+    )
     page = _page(request, filterset.qs)
     context.update(
         filterset=filterset,

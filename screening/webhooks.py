@@ -28,6 +28,12 @@ except ImportError:  # pragma: no cover
     def gettext(message: str) -> str:
         return message
 
+
+def gettext_noop(message: str) -> str:
+    """Marks a message for makemessages; UnsafeWebhookURL translates it when it is read."""
+    return message
+
+
 SIGNATURE_HEADER = "Screening-Signature"
 EVENT_HEADER = "Screening-Event"
 DELIVERY_HEADER = "Screening-Delivery"
@@ -84,7 +90,18 @@ def verify_signature(
 
 
 class UnsafeWebhookURL(ValueError):
-    """The URL is not an http(s) URL, or its host is (or resolves to) an address webhooks must not reach."""
+    """The URL is not an http(s) URL, or its host is (or resolves to) an address webhooks must not reach.
+
+    str() is the message in the active language, read when it is shown: a delivery's worker can write it in
+    every language the site speaks, the registration form in its reader's.
+    """
+
+    def __init__(self, message: str, params: dict | None = None):
+        super().__init__(message, params)
+        self.message, self.params = message, params
+
+    def __str__(self) -> str:
+        return gettext(self.message) % self.params if self.params else gettext(self.message)
 
 
 def check_url_form(url: str) -> str:
@@ -94,15 +111,15 @@ def check_url_form(url: str) -> str:
         parts.port  # noqa: B018 - raises ValueError on a port that is not a number
     except ValueError as error:
         raise UnsafeWebhookURL(
-            gettext("'%(url)s' is not a valid URL (%(error)s).") % {"url": url, "error": error}
+            gettext_noop("'%(url)s' is not a valid URL (%(error)s)."), {"url": url, "error": str(error)}
         ) from error
     if parts.scheme not in ("http", "https"):
         raise UnsafeWebhookURL(
-            gettext("'%(url)s' is not an http or https URL: give a URL starting with https://.") % {"url": url}
+            gettext_noop("'%(url)s' is not an http or https URL: give a URL starting with https://."), {"url": url}
         )
     if not parts.hostname:
         raise UnsafeWebhookURL(
-            gettext("'%(url)s' has no host name: give a full URL such as https://example.org/hooks.") % {"url": url}
+            gettext_noop("'%(url)s' has no host name: give a full URL such as https://example.org/hooks."), {"url": url}
         )
     return parts.hostname
 
@@ -128,18 +145,19 @@ def check_public_host(host: str) -> None:
         addresses = resolve(host)
     except (OSError, UnicodeError) as error:
         raise UnsafeWebhookURL(
-            gettext("The host name '%(host)s' could not be resolved (%(error)s); check the URL.")
-            % {"host": host, "error": error}
+            gettext_noop("The host name '%(host)s' could not be resolved (%(error)s); check the URL."),
+            {"host": host, "error": str(error)},
         ) from error
     if not addresses:
         raise UnsafeWebhookURL(
-            gettext("The host name '%(host)s' resolves to no address; check the URL.") % {"host": host}
+            gettext_noop("The host name '%(host)s' resolves to no address; check the URL."), {"host": host}
         )
     for address in addresses:
         if not is_public_address(address):
             raise UnsafeWebhookURL(
-                gettext(
+                gettext_noop(
                     "The host '%(host)s' resolves to %(address)s, a loopback, private or otherwise non-public address; "
                     "webhooks are only sent to public addresses on this site."
-                ) % {"host": host, "address": address}
+                ),
+                {"host": host, "address": address},
             )

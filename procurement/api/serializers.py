@@ -172,7 +172,8 @@ class TenderRescreenSerializer(serializers.Serializer):
 
 class BulkUploadItemSerializer(serializers.Serializer):
     position = serializers.IntegerField()
-    member = serializers.CharField(help_text="The file(s) in the archive, or the sheet of the workbook.")
+    member = serializers.CharField(source="translated_member",
+                                   help_text="The file(s) in the archive, or the sheet of the workbook.")
     bidder_name = serializers.CharField(allow_blank=True)
     outcome = serializers.CharField(help_text="pending, ok or error")
     error_message = serializers.CharField(source="translated_error", allow_blank=True,

@@ -212,7 +212,8 @@ class FindingSerializer(serializers.ModelSerializer):
     file = serializers.CharField(source="file_name")
     entity = EntityBriefSerializer(read_only=True, allow_null=True)
     decided_by = serializers.SerializerMethodField()
-    where = serializers.CharField(read_only=True)
+    where = serializers.CharField(source="translated_where", read_only=True)
+    explanation = serializers.CharField(source="translated_explanation", read_only=True)
 
     def get_decided_by(self, obj) -> str | None:
         return str(obj.decided_by) if obj.decided_by_id else None
@@ -311,6 +312,9 @@ class WebhookSecretSerializer(serializers.Serializer):
 
 
 class WebhookDeliverySerializer(serializers.ModelSerializer):
+    error = serializers.CharField(source="translated_error", read_only=True,
+                                  help_text="Why the last try failed, when it did (in the Accept-Language).")
+
     class Meta:
         model = WebhookDelivery
         fields = ["id", "endpoint", "event_id", "event_type", "payload", "status", "attempts", "next_attempt_at",

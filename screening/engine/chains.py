@@ -10,7 +10,18 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .names import normalise
-from .records import OWNERSHIP_RELATIONS, ChainEdge, ListedEntity, ListedRelation, Match, RelationKind
+from .records import (
+    OWNERSHIP_RELATIONS,
+    ChainEdge,
+    ListedEntity,
+    ListedRelation,
+    Match,
+    Message,
+    RelationKind,
+    gettext_noop,
+)
+
+_LISTED_SUBCONTRACTOR = gettext_noop("{child} is listed as a subcontractor of {entity}")
 
 MAX_DEPTH = 25  # far beyond any real chain; a bound keeps a hostile declaration from walking forever
 
@@ -182,7 +193,7 @@ class ChainResolver:
                     score=current.score,
                     confirmed=current.confirmed,
                     matched_name=child.name,
-                    explanation=f"{child.name} is listed as a subcontractor of {entity.name}",
+                    explanation=Message(_LISTED_SUBCONTRACTOR, {"child": child.name, "entity": entity.name}),
                 )
                 pending.append((reached, hit_path))
 

@@ -19,7 +19,7 @@ from rapidfuzz.distance import OSA
 
 from .data.name_tables import WORD_VARIANTS
 from .names import GENERIC_WORDS, LEGAL_WORDS, canonical_word, is_generic, name_tokens, trim_descriptors
-from .records import EntityKind, ListedEntity, Match
+from .records import EntityKind, ListedEntity, Match, Message, gettext_noop
 
 __all__ = ["EntityIndex"]
 
@@ -37,6 +37,26 @@ EXTRA_WORD_MIN_NAME = 6  # letters of exactly matched distinctive name needed to
 GENERIC_DIFF_COST = 0.01  # per generic word in one name only, or misspelt
 GENERIC_DIFF_CAP = 0.04
 BEST_POSSIBLE = 0.99
+
+# The evidence of a match, as an officer reads it (in their language on the Django side).
+_ALIAS = gettext_noop('alias "{alias}" of {entity}')
+_LISTED_NAME = gettext_noop('listed name "{name}"')
+_EQUAL = gettext_noop('{name} (after normalisation: "{norm}")')
+_WITH_DESCRIPTOR = gettext_noop('{name} followed by the generic descriptor "{dropped}" (after normalisation: "{norm}")')
+_OTHER_ORDER = gettext_noop('{name}: same words in another order ("{given}" ~ "{listed}")')
+_WITHOUT_DESCRIPTOR = gettext_noop('{name} without its generic descriptor "{dropped}" (after normalisation: "{norm}")')
+_SPACED = gettext_noop('{name}: same letters, spaced differently ("{given}" ~ "{listed}")')
+_POSSIBLE = gettext_noop('possible match with {name}: {detail} (after normalisation: "{given}" ~ "{listed}")')
+_TYPO = gettext_noop("typo: '{given}' ~ '{listed}'")
+_SPACING = gettext_noop("spacing: '{given}' ~ '{listed}'")
+_EXTRA_WORDS = gettext_noop("word not in the listed name: {words}")
+_GENERIC_TYPO = gettext_noop("typo in a generic word: '{word}' ~ '{target}'")
+_GENERIC_DIFFER = gettext_noop("generic words differ: {words}")
+_SAME_WORDS = gettext_noop("same distinctive words")
+
+
+def _quoted(words) -> str:
+    return ", ".join(f"'{word}'" for word in words)
 
 # Misspelt generic words are recognised against these ("comunications", "corporatoin").
 _GENERIC_TARGETS: tuple[str, ...] = tuple(
@@ -108,7 +128,7 @@ class _Found:
     name_id: int
     score: float
     confirmed: bool
-    explanation: str
+    explanation: Message
 
 
 class EntityIndex:
@@ -294,18 +314,18 @@ class EntityIndex:
                 return text, is_alias
         return first
 
-    def _label(self, name_id: int, query: _Query) -> str:
+    def _label(self, name_id: int, query: _Query) -> Message:
         entity = self._entities[self._name_entity[name_id]]
         text, is_alias = self._written(name_id, query)
         if is_alias:
-            return f'alias "{text}" of {entity.name}'
-        return f'listed name "{entity.name}"'
+            return Message(_ALIAS, {"alias": text, "entity": entity.name})
+        return Message(_LISTED_NAME, {"name": entity.name})
 
     def _confirmed(self, query: _Query) -> Iterator[_Found]:
         """Listed names equal to the query, as it is, run together, or without a trailing descriptor."""
         tokens, norm = query.tokens, query.norm
         for name_id in _ids(self._exact.get(norm)):
-            yield _Found(name_id, 1.0, True, f'{self._label(name_id, query)} (after normalisation: "{norm}")')
+            yield _Found(name_id, 1.0, True, Message(_EQUAL, {"name": self._label(name_id, query), "norm": norm}))
         if len(tokens) > 1:
             for name_id in _ids(self._exact.get("".join(tokens))):  # "hua wei" for "Huawei"
                 yield self._spacing_found(query, name_id)
@@ -318,8 +338,7 @@ class EntityIndex:
                     name_id,
                     1.0,
                     True,
-                    f'{self._label(name_id, query)} followed by the generic descriptor "{dropped}" '
-                    f'(after normalisation: "{short}")',
+                    Message(_WITH_DESCRIPTOR, {"name": self._label(name_id, query), "dropped": dropped, "norm": short}),
                 )
 
     def _confirmed_variant(self, query: _Query, name_id: int) -> _Found | None:
@@ -334,7 +353,7 @@ class EntityIndex:
                 name_id,
                 1.0,
                 True,
-                f'{self._label(name_id, query)}: same words in another order ("{query.norm}" ~ "{listed}")',
+                Message(_OTHER_ORDER, {"name": self._label(name_id, query), "given": query.norm, "listed": listed}),
             )
         if listed.replace(" ", "") == "".join(query.tokens):
             return self._spacing_found(query, name_id)
@@ -344,15 +363,16 @@ class EntityIndex:
                 name_id,
                 1.0,
                 True,
-                f'{self._label(name_id, query)} without its generic descriptor "{dropped}" '
-                f'(after normalisation: "{query.norm}")',
+                Message(
+                    _WITHOUT_DESCRIPTOR, {"name": self._label(name_id, query), "dropped": dropped, "norm": query.norm}
+                ),
             )
         return None
 
     def _spacing_found(self, query: _Query, name_id: int) -> _Found:
         listed = self._name_norm[name_id]
-        spacing = f'same letters, spaced differently ("{query.norm}" ~ "{listed}")'
-        return _Found(name_id, 1.0, True, f"{self._label(name_id, query)}: {spacing}")
+        spaced = Message(_SPACED, {"name": self._label(name_id, query), "given": query.norm, "listed": listed})
+        return _Found(name_id, 1.0, True, spaced)
 
     def _possible(self, query: _Query, name_id: int) -> _Found | None:
         listed_tokens = self._name_norm[name_id].split()
@@ -367,15 +387,15 @@ class EntityIndex:
             return None
         used, pairs = aligned
 
-        notes: list[str] = []
+        notes: list[Message] = []
         score = 1.0
         for listed, given, edits, spaced in pairs:
             if edits:
                 score -= TYPO_COST * edits
-                notes.append(f"typo: '{given}' ~ '{listed}'")
+                notes.append(Message(_TYPO, {"given": given, "listed": listed}))
             if spaced:
                 score -= SPACING_COST
-                notes.append(f"spacing: '{given}' ~ '{listed}'")
+                notes.append(Message(_SPACING, {"given": given, "listed": listed}))
 
         extra, generic_typos = [], []
         for i, word in enumerate(query.distinct):
@@ -393,7 +413,7 @@ class EntityIndex:
             if len(extra) > MAX_EXTRA_WORDS or not exact or not long_name:
                 return None
             score -= EXTRA_WORD_COST * len(extra)
-            notes.append("word not in the listed name: " + ", ".join(f"'{word}'" for word in extra))
+            notes.append(Message(_EXTRA_WORDS, {"words": _quoted(extra)}))
 
         # Legal words left inside a name ("co ltd" before "(Shenzhen)") say nothing about which company it is.
         given_generic = {t for t in query.tokens if is_generic(t)} | {target for _, target in generic_typos}
@@ -401,17 +421,18 @@ class EntityIndex:
         differing = sorted((given_generic ^ listed_generic) - LEGAL_WORDS)
         score -= min(GENERIC_DIFF_CAP, GENERIC_DIFF_COST * (len(differing) + len(generic_typos)))
         for word, target in generic_typos:
-            notes.append(f"typo in a generic word: '{word}' ~ '{target}'")
+            notes.append(Message(_GENERIC_TYPO, {"word": word, "target": target}))
         if differing:
-            notes.append("generic words differ: " + ", ".join(f"'{word}'" for word in differing[:6]))
+            notes.append(Message(_GENERIC_DIFFER, {"words": _quoted(differing[:6])}))
 
         score = round(max(0.0, min(BEST_POSSIBLE, score)), 4)
         if score < self.review_threshold:
             return None
-        detail = "; ".join(notes) or "same distinctive words"
-        explanation = (
-            f"possible match with {self._label(name_id, query)}: {detail} "
-            f'(after normalisation: "{query.norm}" ~ "{self._name_norm[name_id]}")'
+        detail = Message.join(notes, "; ") if notes else Message(_SAME_WORDS)
+        explanation = Message(
+            _POSSIBLE,
+            {"name": self._label(name_id, query), "detail": detail, "given": query.norm,
+             "listed": self._name_norm[name_id]},
         )
         return _Found(name_id, score, False, explanation)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .categories import CategoryMatch
 from .chains import Hit
-from .records import Finding, ListKind, Location, NetworkDomain, Severity, Verdict
+from .records import Finding, ListKind, Location, Message, NetworkDomain, Severity, Verdict, gettext_noop
 
 # Domains where an untrusted party is a review case (EU 5G Toolbox critical assets, Sweden's central functions).
 # In the others (NFVI/cloud, OSS/BSS, site, other) an untrusted vendor is only worth a low note.
@@ -140,7 +140,7 @@ class PartyContext:
     def restricted_hits(self) -> Iterator[Hit]:
         return (hit for hit in self.hits if hit.entity.list_kind == ListKind.RESTRICTED)
 
-    def finding(self, rule: Rule, config: PolicyConfig, hit: Hit | None, explanation: str) -> Finding:
+    def finding(self, rule: Rule, config: PolicyConfig, hit: Hit | None, explanation: Message) -> Finding:
         return Finding(
             location=self.location,
             field=self.field,
@@ -151,8 +151,9 @@ class PartyContext:
             entity=hit.entity if hit else None,
             score=round(hit.match.score, 4) if hit else None,
             path=hit.path if hit else (self.party,),
-            explanation=explanation,
+            explanation=str(explanation),
             domain=self.domain.value if self.domain else "",
+            explanation_text=explanation,
         )
 
 
@@ -188,24 +189,66 @@ def register_rule(rule_class: type[Rule]) -> type[Rule]:
     return rule_class
 
 
-def _chain_text(hit: Hit) -> str:
+# A finding's explanation: sentences an officer reads in their language (the Django side translates them).
+_MATCHED = "{match}."  # the matcher's evidence as a sentence: nothing to translate
+_THROUGH_CHAIN = gettext_noop("Reached through the subcontractor chain {path}.")
+_OWNED_BY = gettext_noop("Owned by {owners}.")
+_LISTED = gettext_noop("{entity} is on {list} (version {version}).")
+_LISTED_FOR = gettext_noop("{entity} is on {list} (version {version}): {reason}.")
+_DIVESTED = gettext_noop(
+    "It is listed as a divested former affiliate: check the current ownership before deciding."
+)
+_POSSIBLE = gettext_noop("Possible match (score {score}): {match}.")
+_ALSO_CLOSE = gettext_noop("Also close: {names}.")
+_UNTRUSTED = gettext_noop("{party} is on none of the trusted lists in force.")
+_CLOSEST_TRUSTED = gettext_noop(
+    "Closest trusted entry: {entity} on {list} (score {score}); confirm it is the same company."
+)
+_CATEGORY = gettext_noop("{entity} is a product category on {list} (version {version}).")
+_CATEGORY_FOR = gettext_noop("{entity} is a product category on {list} (version {version}): {reason}.")
+_CATEGORY_NO_VENDOR = gettext_noop("A category names no vendor: check where the product is made before deciding.")
+# How a line's product cell matched a listed category: (how, field) -> sentence.
+_CATEGORY_EVIDENCE = {
+    ("product code", "product_code"): gettext_noop('The product code "{value}" falls under the listed code "{term}".'),
+    ("keyword", "description"): gettext_noop('The description "{value}" contains "{term}".'),
+    ("keyword", "part_number"): gettext_noop('The part number "{value}" contains "{term}".'),
+    ("keyword", "mpn"): gettext_noop('The mpn "{value}" contains "{term}".'),
+    ("part number", "part_number"): gettext_noop('The part number "{value}" is the listed code "{term}".'),
+    ("part number", "mpn"): gettext_noop('The mpn "{value}" is the listed code "{term}".'),
+}
+_CATEGORY_EVIDENCE_OTHER = {  # a field not above: named as the engine names it
+    "product code": 'The {field} "{value}" falls under the listed code "{term}".',
+    "keyword": 'The {field} "{value}" contains "{term}".',
+    "part number": 'The {field} "{value}" is the listed code "{term}".',
+}
+
+
+def _score(score: float) -> str:
+    return f"{score:.2f}"
+
+
+def _chain_text(hit: Hit) -> Message | str:
     if not hit.through_chain:
         return ""
-    return " Reached through the subcontractor chain " + " → ".join(hit.path) + "."
+    return Message(_THROUGH_CHAIN, {"path": " → ".join(hit.path)})
 
 
-def _ownership_text(hit: Hit) -> str:
+def _ownership_text(hit: Hit) -> Message | str:
     if len(hit.ownership) < 2:
         return ""
-    return " Owned by " + " → ".join(hit.ownership[1:]) + "."
+    return Message(_OWNED_BY, {"owners": " → ".join(hit.ownership[1:])})
 
 
-def _listed(hit: Hit) -> str:
+def _listed(hit: Hit) -> Message:
     entity = hit.entity
-    text = f"{entity.name} is on {entity.list_name} (version {entity.list_version})"
+    values = {"entity": entity.name, "list": entity.list_name, "version": entity.list_version}
     if entity.reason:
-        text += f": {entity.reason}"
-    return text + "."
+        return Message(_LISTED_FOR, {**values, "reason": entity.reason})
+    return Message(_LISTED, values)
+
+
+def _sentences(*parts: Message | str) -> Message:
+    return Message.join(parts, " ")
 
 
 @register_rule
@@ -226,7 +269,10 @@ class RestrictedEntityRule(Rule):
                     self,
                     config,
                     hit,
-                    f"{hit.match.explanation}. {_listed(hit)}{_ownership_text(hit)}{_chain_text(hit)}",
+                    _sentences(
+                        Message(_MATCHED, {"match": hit.match.explanation}), _listed(hit), _ownership_text(hit),
+                        _chain_text(hit),
+                    ),
                 )
 
 
@@ -244,8 +290,10 @@ class FormerAffiliateRule(Rule):
                     self,
                     config,
                     hit,
-                    f"{hit.match.explanation}. {_listed(hit)} It is listed as a divested former affiliate: "
-                    f"check the current ownership before deciding.{_chain_text(hit)}",
+                    _sentences(
+                        Message(_MATCHED, {"match": hit.match.explanation}), _listed(hit), Message(_DIVESTED),
+                        _chain_text(hit),
+                    ),
                 )
 
 
@@ -269,14 +317,17 @@ class PossibleMatchRule(Rule):
             return
         best = max(possible, key=lambda hit: (hit.match.score, -len(hit.path)))
         others = sorted({hit.entity.name for hit in possible} - {best.entity.name})
-        also = f" Also close: {', '.join(others[:5])}{' …' if len(others) > 5 else ''}." if others else ""
+        also = Message(_ALSO_CLOSE, {"names": f"{', '.join(others[:5])}{' …' if len(others) > 5 else ''}"}) if (
+            others) else ""
         context.flagged = True
         yield context.finding(
             self,
             config,
             best,
-            f"Possible match (score {best.match.score:.2f}): {best.match.explanation}. "
-            f"{_listed(best)}{_chain_text(best)}{also}",
+            _sentences(
+                Message(_POSSIBLE, {"score": _score(best.match.score), "match": best.match.explanation}),
+                _listed(best), _chain_text(best), also,
+            ),
         )
 
 
@@ -298,13 +349,14 @@ class UntrustedPartyRule(Rule):
         ]
         if any(hit.match.confirmed for hit in direct_trusted):
             return
-        explanation = f"{context.party} is on none of the trusted lists in force."
+        explanation = Message(_UNTRUSTED, {"party": context.party})
         if direct_trusted:
             best = direct_trusted[0]
-            explanation += (
-                f" Closest trusted entry: {best.entity.name} on {best.entity.list_name} "
-                f"(score {best.match.score:.2f}); confirm it is the same company."
+            closest = Message(
+                _CLOSEST_TRUSTED,
+                {"entity": best.entity.name, "list": best.entity.list_name, "score": _score(best.match.score)},
             )
+            explanation = _sentences(explanation, closest)
         yield context.finding(self, config, None, explanation)
 
 
@@ -319,15 +371,20 @@ class RestrictedCategoryRule(Rule):
     def check(self, context, config):
         for found in context.categories:
             entity = found.entity
-            evidence = {
-                "product code": f'the product code "{found.value}" falls under the listed code "{found.term}"',
-                "keyword": f'the {found.field.replace("_", " ")} "{found.value}" contains "{found.term}"',
-                "part number": f'the {found.field.replace("_", " ")} "{found.value}" is the listed code '
-                f'"{found.term}"',
-            }[found.how]
-            text = f"{entity.name} is a product category on {entity.list_name} (version {entity.list_version})"
+            evidence = _CATEGORY_EVIDENCE.get((found.how, found.field))
+            if evidence is None:
+                evidence = Message(
+                    _CATEGORY_EVIDENCE_OTHER[found.how],
+                    {"field": found.field.replace("_", " "), "value": found.value, "term": found.term},
+                )
+            else:
+                evidence = Message(evidence, {"value": found.value, "term": found.term})
+            values = {"entity": entity.name, "list": entity.list_name, "version": entity.list_version}
             if entity.reason:
-                text += f": {entity.reason.rstrip('. ')}"
+                category = Message(_CATEGORY_FOR, {**values, "reason": entity.reason.rstrip(". ")})
+            else:
+                category = Message(_CATEGORY, values)
+            explanation = _sentences(evidence, category, Message(_CATEGORY_NO_VENDOR))
             yield Finding(
                 location=context.location,
                 field=found.field,
@@ -338,9 +395,9 @@ class RestrictedCategoryRule(Rule):
                 entity=entity,
                 score=None,
                 path=(entity.name,),
-                explanation=f"{evidence[0].upper()}{evidence[1:]}. {text}. A category names no vendor: check "
-                "where the product is made before deciding.",
+                explanation=str(explanation),
                 domain=context.domain.value if context.domain else "",
+                explanation_text=explanation,
             )
 
 

@@ -6,6 +6,7 @@ Django side only has to turn them into rows.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -176,6 +177,8 @@ class Message:
 
     template: str
     params: dict = field(default_factory=dict)
+    # as_json()'s text, once made: a finding's copies share one message, written for each of thousands of rows.
+    _json: str | None = field(default=None, init=False, repr=False, compare=False)
 
     def __str__(self) -> str:
         return self.render()
@@ -201,6 +204,13 @@ class Message:
     def as_dict(self) -> dict:
         """The message as JSON: {"template": ..., "params": {...}}, values that are messages as such dicts."""
         return {"template": self.template, "params": {name: _param_as_json(v) for name, v in self.params.items()}}
+
+    def as_json(self) -> str:
+        """as_dict() as compact JSON text, encoded once per message (a message is not changed once made)."""
+        if self._json is None:
+            text = json.dumps(self.as_dict(), ensure_ascii=False, separators=(",", ":"))
+            object.__setattr__(self, "_json", text)  # frozen: only this cache is ever set after __init__
+        return self._json
 
     @classmethod
     def from_dict(cls, data: dict) -> Message:
@@ -275,6 +285,21 @@ def file_size(n: float) -> FileSize:
     return FileSize(int(n))
 
 
+@dataclass(frozen=True, slots=True)
+class Localised:
+    """A value of a message already written in each language (a library's own message, rendered once per
+    language where it was raised): `texts` by language code, "en" the English one."""
+
+    texts: dict
+
+    def render(self, language: str = "en") -> str:
+        texts = self.texts
+        return texts.get(language) or texts.get(language.split("-")[0]) or texts.get("en", "")
+
+    def __str__(self) -> str:
+        return self.render()
+
+
 def _render_param(value, translate, language, number, size) -> str:
     if isinstance(value, Message):
         return value.render(translate, language, number, size)
@@ -282,6 +307,8 @@ def _render_param(value, translate, language, number, size) -> str:
         return size(value.bytes)
     if isinstance(value, HeaderWords):
         return value.render(translate, language)
+    if isinstance(value, Localised):
+        return value.render(language)
     if isinstance(value, bool):
         return str(value)
     if isinstance(value, int | float):
@@ -296,6 +323,8 @@ def _param_as_json(value):
         return {"header_words": value.field, "english": list(value.english)}
     if isinstance(value, FileSize):
         return {"file_size": value.bytes}
+    if isinstance(value, Localised):
+        return {"localised": dict(value.texts)}
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return str(value)
@@ -307,6 +336,8 @@ def _param_from_json(value):
             return HeaderWords(str(value["header_words"]), tuple(str(word) for word in value.get("english") or ()))
         if "file_size" in value:
             return FileSize(int(value["file_size"]))
+        if "localised" in value:
+            return Localised({str(code): str(text) for code, text in (value["localised"] or {}).items()})
         return Message.from_dict(value)
     if isinstance(value, int | float) and not isinstance(value, bool):
         return value
@@ -479,7 +510,7 @@ class Match:
     score: float  # in [0, 1]
     confirmed: bool  # exact or alias match after normalisation; False: possible (fuzzy) match
     matched_name: str  # the canonical name or alias that matched
-    explanation: str
+    explanation: Message  # str() is the English text
 
 
 @dataclass(slots=True)
@@ -495,14 +526,17 @@ class Finding:
     entity: ListedEntity | None
     score: float | None
     path: tuple[str, ...]  # from the party named in the BOM to the listed entity
-    explanation: str
+    explanation: str  # English
     domain: str = ""
+    # The explanation with its template, to show it in the reader's language; the copies of one rule's result
+    # for one cell share it (and `explanation`), so a writer encodes each once.
+    explanation_text: Message | None = None
 
     def placed(self, location: Location, value: str) -> Finding:
         """This finding (a rule's result for a cell) on one row's cell: a copy at `location`, quoting `value`."""
         return Finding(
             location, self.field, value, self.party, self.rule, self.severity, self.entity, self.score, self.path,
-            self.explanation, self.domain,
+            self.explanation, self.domain, self.explanation_text,
         )
 
     @property

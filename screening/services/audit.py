@@ -1,6 +1,8 @@
 """The append-only audit log: who did what, when, in words a person can read a year later.
 
-The host site records its own events (tenders, bids) through `audit_record` too, so one log holds them all.
+The host site records its own events (tenders, bids) through `audit_record` too, so one log holds them all. A
+summary is kept in English, the permanent record, with its template and values (engine.records.Message) so that
+the audit pages show it in the reader's language.
 """
 
 from __future__ import annotations
@@ -11,8 +13,13 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model
+from django.utils.translation import gettext_noop
 
+from screening.engine.records import Message
+from screening.messages import message_json
 from screening.models import AuditEntry, Screening
+
+THE_SYSTEM = gettext_noop("the system")
 
 
 def actor_name(user) -> str:
@@ -24,6 +31,13 @@ def actor_name(user) -> str:
     return f"{full} ({username})" if full and full != username else username
 
 
+def actor(user) -> Message | str:
+    """The person as a value of a summary: their name, or "the system" in the reader's language."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Message(THE_SYSTEM)
+    return actor_name(user)
+
+
 def _jsonable(details: dict | None) -> dict:
     import json
 
@@ -31,7 +45,8 @@ def _jsonable(details: dict | None) -> dict:
 
 
 def _entry(
-    *, scope: str, actor, action: str, summary: str, subject: Model | None, screening: Screening | None, details
+    *, scope: str, actor, action: str, summary: Message | str, subject: Model | None, screening: Screening | None,
+    details,
 ) -> AuditEntry:
     return AuditEntry(
         scope=scope or "",
@@ -41,7 +56,8 @@ def _entry(
         actor=actor if actor is not None and getattr(actor, "is_authenticated", False) else None,
         actor_name=actor_name(actor)[:300],
         action=action[:50],
-        summary=summary,
+        summary=str(summary),
+        summary_template=message_json(summary) if isinstance(summary, Message) else None,
         details=_jsonable(details),
     )
 
@@ -51,12 +67,13 @@ def audit_record(
     scope: str,
     actor,
     action: str,
-    summary: str,
+    summary: Message | str,
     subject: Model | None = None,
     screening: Screening | None = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the audit log. `actor` may be None for the system; `details` must be JSON-able."""
+    """Append one entry to the audit log. `actor` may be None for the system; `details` must be JSON-able; a
+    summary written as a Message is shown in the reader's language."""
     entry = _entry(
         scope=scope, actor=actor, action=action, summary=summary, subject=subject, screening=screening, details=details
     )

@@ -16,19 +16,41 @@ from dataclasses import dataclass, field
 from django.db.models import QuerySet, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from screening import conf
 from screening.choices import RelationKind
 from screening.engine.matcher import EntityIndex
 from screening.engine.names import normalise, split_parties
-from screening.engine.records import PARTY_COLUMNS, ListedEntity, ListKind
+from screening.engine.records import PARTY_COLUMNS, ListedEntity, ListKind, Location, Message, where_message
 from screening.models import Entity, Finding, ListImportImpact, ListVersion, Relation, Screening, ScreeningChunk
 
 _PARTY_KEYS = frozenset(key for key, _field in PARTY_COLUMNS)
 BOM, CHAIN = "bom", "chain"
-_WHERE = {BOM: "in the BOM", CHAIN: "in the subcontractor chain"}
-# The attributes whose change can change a finding (its entity, evidence or severity), in the words a reason uses.
+# The attributes whose change can change a finding (its entity, evidence or severity).
 _ATTRIBUTES = ("aliases", "country", "registration_number", "lei", "reason", "source")
+
+# Why a screening may change, as its re-screen's reason says it (in the reader's language when shown).
+_CHANGES = {
+    ("new", BOM): gettext_noop("new entity {entity} matches '{name}' in the BOM"),
+    ("new", CHAIN): gettext_noop("new entity {entity} matches '{name}' in the subcontractor chain"),
+    ("removed", BOM): gettext_noop("removed entity {entity} matched '{name}' in the BOM"),
+    ("removed", CHAIN): gettext_noop("removed entity {entity} matched '{name}' in the subcontractor chain"),
+    ("changed", BOM): gettext_noop("changed entity {entity} ({changed}) matches '{name}' in the BOM"),
+    ("changed", CHAIN): gettext_noop("changed entity {entity} ({changed}) matches '{name}' in the subcontractor chain"),
+}
+_PRODUCED = gettext_noop("removed entity {entity} produced a finding on '{value}' ({where})")
+# What changed about an entity, in the words a reason uses.
+_CHANGED_WORDS = {
+    "aliases": gettext_noop("aliases"),
+    "country": gettext_noop("country"),
+    "registration_number": gettext_noop("registration number"),
+    "lei": gettext_noop("LEI"),
+    "reason": gettext_noop("reason"),
+    "source": gettext_noop("source"),
+    "relations": gettext_noop("relations"),
+    "listed subcontractors": gettext_noop("listed subcontractors"),
+}
 
 
 # -- the names a screening has seen
@@ -218,13 +240,13 @@ class _Change:
     name: str
     what: list[str] = field(default_factory=list)
 
-    def describe(self, written: str, where: str) -> str:
-        if self.kind == "new":
-            return f"new entity {self.name} matches '{written}' {_WHERE[where]}"
-        if self.kind == "removed":
-            return f"removed entity {self.name} matched '{written}' {_WHERE[where]}"
-        changed = ", ".join(what.replace("_", " ") for what in self.what)
-        return f"changed entity {self.name} ({changed}) matches '{written}' {_WHERE[where]}"
+    def describe(self, written: str, where: str) -> Message:
+        values = {"entity": self.name, "name": written}
+        if self.kind == "changed":
+            words = [Message(_CHANGED_WORDS[what]) if what in _CHANGED_WORDS else what.replace("_", " ")
+                     for what in self.what]
+            values["changed"] = Message.join(words, ", ")
+        return Message(_CHANGES[(self.kind, where)], values)
 
 
 def _change_index(delta: ListDelta, threshold: float) -> tuple[EntityIndex, dict[str, _Change]]:
@@ -264,8 +286,9 @@ def _baselines(after: ListVersion, screenings: list[Screening]) -> dict[int, int
 
 def screenings_affected_by(
     *, before: ListVersion | None, after: ListVersion, screenings: QuerySet[Screening] | Iterable[Screening]
-) -> list[tuple[Screening, list[str]]]:
-    """The screenings whose findings the import of `after` can change, each with the reasons, in the given order.
+) -> list[tuple[Screening, list[Message]]]:
+    """The screenings whose findings the import of `after` can change, each with the reasons (str() is English),
+    in the given order.
 
     A screening can change when an added or changed entity's names (canonical and aliases, normalised as the
     matcher does, at the screening's own review threshold) match a company its BOM or chain names, or when a
@@ -281,7 +304,7 @@ def screenings_affected_by(
     versions = {v.pk: v for v in ListVersion.objects.filter(pk__in={b for b in baselines.values() if b})}
     if before is not None:
         versions[before.pk] = before
-    reasons: dict[int, list[str]] = defaultdict(list)
+    reasons: dict[int, list[Message]] = defaultdict(list)
 
     groups: dict[tuple[int | None, float], list[Screening]] = defaultdict(list)
     for screening in screenings:
@@ -302,7 +325,9 @@ def screenings_affected_by(
     return [(screening, reasons[screening.pk]) for screening in screenings if reasons.get(screening.pk)]
 
 
-def _match_names(delta: ListDelta, threshold: float, group: list[Screening], reasons: dict[int, list[str]]) -> None:
+def _match_names(
+    delta: ListDelta, threshold: float, group: list[Screening], reasons: dict[int, list[Message]]
+) -> None:
     index, changes = _change_index(delta, threshold)
     seen_by: dict[str, list[tuple[int, str, str]]] = defaultdict(list)  # normalised name -> (screening, where, text)
     for screening in group:
@@ -316,7 +341,9 @@ def _match_names(delta: ListDelta, threshold: float, group: list[Screening], rea
             for screening_id, where, written in seen_by[key]:
                 text = change.describe(written, where)
                 said = reasons[screening_id]
-                if change.kind == "removed" and f"removed entity {change.name} produced" in " ".join(said):
+                if change.kind == "removed" and any(
+                    r.template == _PRODUCED and r.params["entity"] == change.name for r in said
+                ):
                     continue  # its finding says more than its name
                 if text not in said:
                     reasons[screening_id].append(text)
@@ -337,9 +364,8 @@ def _removed_findings(delta: ListDelta, after: ListVersion, group: list[Screenin
         if (screening_id, entity_name) in seen:
             continue
         seen.add((screening_id, entity_name))
-        where = ", ".join(part for part in (file_name, f"sheet {sheet}" if sheet else "", f"row {row}" if row else "")
-                          if part)
-        reasons[screening_id].append(f"removed entity {entity_name} produced a finding on '{value}' ({where})")
+        where = where_message(Location(file_name, sheet, row))
+        reasons[screening_id].append(Message(_PRODUCED, {"entity": entity_name, "value": value, "where": where}))
 
 
 # -- recording what an import did

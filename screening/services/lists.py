@@ -28,7 +28,7 @@ from screening.engine.records import ListKind, Location, Message, RowError, loca
 from screening.models import Entity, ListVersion, Relation, SupplierList
 from screening.signals import list_version_imported, send_on_commit
 
-from .audit import actor_name, audit_record
+from .audit import actor, audit_record
 
 BATCH_SIZE = 2000
 
@@ -282,16 +282,13 @@ def _import(stream: ListStream, *, digest: str, filename: str, name: str, kind: 
     # The counts are known only now; the version is still being written in this transaction.
     ListVersion.objects.filter(pk=version.pk).update(entity_count=writer.count, relation_count=relation_count)
     version.refresh_from_db()
-    skipped = f" Skipped: {stream.skipped_text()}." if stream.skipped else ""
-    merged = f" {writer.merged:,} records merged into entities of the same name." if writer.merged else ""
     audit_record(
         scope=supplier_list.scope,
         actor=user,
         action=AuditAction.LIST_IMPORTED,
-        summary=f"{actor_name(user)} imported {filename} ({stream.format}) as version {number} of the "
-        f"{supplier_list.get_kind_display().lower()} list '{name}'"
-        f"{' (new list)' if created else ''}: {version.entity_count} entities, "
-        f"{version.relation_count} relations, SHA-256 {digest}.{skipped}{merged}",
+        summary=_import_summary(user=user, filename=filename, format=str(stream.format), number=number,
+                                supplier_list=supplier_list, created=created, version=version, digest=digest,
+                                skipped=stream.skipped_message() if stream.skipped else "", merged=writer.merged),
         subject=supplier_list,
         details={"list_id": supplier_list.pk, "version_id": version.pk, "number": number, "file": filename,
                  "format": str(stream.format), "sha256": digest, "entities": version.entity_count,
@@ -312,3 +309,39 @@ def _set_notes(version: ListVersion, notes: Message | None) -> None:
     """What the import left out or merged: `import_notes` in English, `import_notes_text` as a message."""
     version.import_notes = str(notes) if notes else ""
     version.import_notes_text = notes
+
+
+# The import's audit summary: (kind, new list?) -> sentence, shown in the reader's language.
+_IMPORTED = {
+    (ListKind.RESTRICTED, False): gettext_noop(
+        "{actor} imported {file} ({format}) as version {number} of the restricted list '{name}': {entities} "
+        "entities, {relations} relations, SHA-256 {digest}."
+    ),
+    (ListKind.RESTRICTED, True): gettext_noop(
+        "{actor} imported {file} ({format}) as version {number} of the restricted list '{name}' (new list): "
+        "{entities} entities, {relations} relations, SHA-256 {digest}."
+    ),
+    (ListKind.TRUSTED, False): gettext_noop(
+        "{actor} imported {file} ({format}) as version {number} of the trusted list '{name}': {entities} "
+        "entities, {relations} relations, SHA-256 {digest}."
+    ),
+    (ListKind.TRUSTED, True): gettext_noop(
+        "{actor} imported {file} ({format}) as version {number} of the trusted list '{name}' (new list): "
+        "{entities} entities, {relations} relations, SHA-256 {digest}."
+    ),
+}
+_SKIPPED = gettext_noop("Skipped: {skipped}.")
+_MERGED = gettext_noop("{count} records merged into entities of the same name.")
+
+
+def _import_summary(*, user, filename: str, format: str, number: int, supplier_list: SupplierList, created: bool,
+                    version: ListVersion, digest: str, skipped: Message | str, merged: int) -> Message:
+    imported = Message(_IMPORTED[(ListKind(supplier_list.kind), bool(created))], {
+        "actor": actor(user), "file": filename, "format": format, "number": str(number), "name": supplier_list.name,
+        "entities": version.entity_count, "relations": version.relation_count, "digest": digest,
+    })
+    return Message.join([
+        imported,
+        Message(_SKIPPED, {"skipped": skipped}) if skipped else "",
+        Message(_MERGED, {"count": merged}) if merged else "",
+    ])

@@ -12,7 +12,7 @@ from django.core.cache import cache
 from screening import conf
 from screening.engine.categories import CategoryIndex
 from screening.engine.matcher import EntityIndex
-from screening.engine.records import EntityKind, ListedEntity, ListedRelation, ListKind, Match, RelationKind
+from screening.engine.records import EntityKind, ListedEntity, ListedRelation, ListKind, Match, Message, RelationKind
 from screening.engine.screen import ListSet
 from screening.models import Entity, ListVersion, Relation, SupplierList
 
@@ -125,7 +125,8 @@ class CachedMatchStore:
     def __init__(self, list_set: ListSet, *, version_ids: tuple[int, ...], review_threshold: float):
         self.entities = list_set.entities
         scope = f"{','.join(map(str, version_ids))}:{review_threshold}"
-        self.prefix = "screening:match:" + hashlib.sha1(scope.encode(), usedforsecurity=False).hexdigest()[:16]
+        # match2: the explanation is kept as a message (template and values), no longer as English text.
+        self.prefix = "screening:match2:" + hashlib.sha1(scope.encode(), usedforsecurity=False).hexdigest()[:16]
         self.timeout = conf.get("MATCH_CACHE_TIMEOUT")
 
     def _key(self, name: str) -> str:
@@ -147,7 +148,7 @@ class CachedMatchStore:
         fetched = {}
         for key, stored in cache.get_many(list(keys)).items():
             matches = [
-                Match(self.entities[entity_key], score, confirmed, matched_name, explanation)
+                Match(self.entities[entity_key], score, confirmed, matched_name, Message.from_dict(explanation))
                 for entity_key, score, confirmed, matched_name, explanation in stored
                 if entity_key in self.entities
             ]
@@ -159,7 +160,9 @@ class CachedMatchStore:
     def set_many(self, matches: Mapping[str, list[Match]]) -> None:
         cache.set_many(
             {
-                self._key(name): [(m.entity.key, m.score, m.confirmed, m.matched_name, m.explanation) for m in found]
+                self._key(name): [
+                    (m.entity.key, m.score, m.confirmed, m.matched_name, m.explanation.as_dict()) for m in found
+                ]
                 for name, found in matches.items()
             },
             timeout=self.timeout,

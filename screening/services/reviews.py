@@ -11,14 +11,15 @@ from functools import lru_cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from screening.access import access
-from screening.choices import AuditAction, Decision, ScreeningStatus
+from screening.choices import AuditAction, Decision, ScreeningStatus, Severity
 from screening.engine.names import normalise
+from screening.engine.records import Message
 from screening.models import Finding, Screening, StandingException
 
-from .audit import actor_name, audit_record, audit_record_many
+from .audit import actor, audit_record, audit_record_many
 
 BATCH = 1000
 REASON_REQUIRED = gettext_lazy("A decision needs a reason: write why, so that a reader can follow it later.")
@@ -37,20 +38,38 @@ def _pair(finding: Finding) -> tuple[str, str, str]:
     return value_key(finding.value), "", ""
 
 
-def _describe(finding: Finding) -> str:
-    target = f"{finding.entity.name} ({finding.entity.version.supplier_list.name})" if finding.entity_id else (
-        "no listed entity"
-    )
-    return (
-        f"the {finding.get_severity_display().lower()} {finding.rule} finding on '{finding.value}' "
-        f"({finding.where}) against {target} in screening #{finding.screening_id}"
-    )
+# The audit log's sentences (English, shown in the reader's language).
+_SEVERITY_WORDS = {
+    Severity.CRITICAL: gettext_noop("critical"), Severity.HIGH: gettext_noop("high"),
+    Severity.MEDIUM: gettext_noop("medium"), Severity.LOW: gettext_noop("low"), Severity.INFO: gettext_noop("info"),
+}
+_FINDING = gettext_noop(
+    "the {rule} finding ({severity}) on '{value}' ({where}) against {target} in screening #{screening}"
+)
+_ENTITY_OF_LIST = "{entity} ({list})"
+_NO_ENTITY = gettext_noop("no listed entity")
+
+
+def _target(entity_name: str, list_name: str) -> Message:
+    if not entity_name:
+        return Message(_NO_ENTITY)
+    return Message(_ENTITY_OF_LIST, {"entity": entity_name, "list": list_name})
+
+
+def _describe(finding: Finding) -> Message:
+    _value, list_name, entity_name = _pair(finding)
+    severity = _SEVERITY_WORDS.get(finding.severity)
+    return Message(_FINDING, {
+        "rule": finding.rule, "severity": Message(severity) if severity else finding.severity, "value": finding.value,
+        "where": finding.where_message(), "target": _target(entity_name, list_name),
+        "screening": str(finding.screening_id),
+    })
 
 
 _ACTIONS = {
-    Decision.CONFIRMED: (AuditAction.FINDING_CONFIRMED, "confirmed"),
-    Decision.DISMISSED: (AuditAction.FINDING_DISMISSED, "dismissed"),
-    Decision.OPEN: (AuditAction.FINDING_REOPENED, "reopened"),
+    Decision.CONFIRMED: (AuditAction.FINDING_CONFIRMED, gettext_noop("{actor} confirmed {finding}. Reason: {reason}")),
+    Decision.DISMISSED: (AuditAction.FINDING_DISMISSED, gettext_noop("{actor} dismissed {finding}. Reason: {reason}")),
+    Decision.OPEN: (AuditAction.FINDING_REOPENED, gettext_noop("{actor} reopened {finding}. Reason: {reason}")),
 }
 
 
@@ -88,8 +107,8 @@ def finding_decide(
     for f in findings:
         if f.screening_id not in subjects:
             subjects[f.screening_id] = f.screening.subject or f.screening
-    action, verb = _ACTIONS[decision]
-    who = actor_name(user)
+    action, said = _ACTIONS[decision]
+    who = actor(user)
     with transaction.atomic():
         exceptions: dict[tuple, StandingException] = {}
         if save_exception:
@@ -111,7 +130,7 @@ def finding_decide(
                 "scope": scope,
                 "actor": user,
                 "action": action,
-                "summary": f"{who} {verb} {_describe(f)}. Reason: {reason}",
+                "summary": Message(said, {"actor": who, "finding": _describe(f), "reason": reason}),
                 "subject": subjects[f.screening_id],
                 "screening": f.screening,
                 "details": {
@@ -154,13 +173,15 @@ def _exceptions_create(*, findings: list[Finding], reason: str, user, scope: str
             source_finding=finding,
         )
         made[pair] = exception
-        target = f"{pair[2]} ({pair[1]})" if pair[2] else "no listed entity"
         audit_record(
             scope=scope,
             actor=user,
             action=AuditAction.EXCEPTION_CREATED,
-            summary=f"{actor_name(user)} made standing exception #{exception.pk}: the cell value '{finding.value}' "
-            f"is not {target}; later screenings dismiss this pair automatically. Reason: {reason}",
+            summary=Message(gettext_noop(
+                "{actor} made standing exception #{number}: the cell value '{value}' is not {target}; later "
+                "screenings dismiss this pair automatically. Reason: {reason}"
+            ), {"actor": actor(user), "number": str(exception.pk), "value": finding.value,
+                "target": _target(pair[2], pair[1]), "reason": reason}),
             subject=finding.screening.subject or finding.screening,
             screening=finding.screening,
             details={"exception_id": exception.pk, "value": finding.value, "value_key": pair[0],
@@ -190,8 +211,11 @@ def exception_revoke(*, exception: StandingException, reason: str, user) -> Stan
             scope=exception.scope,
             actor=user,
             action=AuditAction.EXCEPTION_REVOKED,
-            summary=f"{actor_name(user)} revoked standing exception #{exception.pk} ({exception}); later "
-            f"screenings flag this pair again. Reason: {reason}",
+            summary=Message(gettext_noop(
+                "{actor} revoked standing exception #{number} ('{value}' vs {target}); later screenings flag this "
+                "pair again. Reason: {reason}"
+            ), {"actor": actor(user), "number": str(exception.pk), "value": exception.value,
+                "target": _target(exception.entity_name, exception.list_name), "reason": reason}),
             subject=exception,
             details={"exception_id": exception.pk, "reason": reason},
         )
@@ -243,8 +267,11 @@ def screening_apply_exceptions(*, screening_id: int) -> int:
             scope=screening.scope,
             actor=None,
             action=AuditAction.EXCEPTION_APPLIED,
-            summary=f"{len(changed)} finding(s) of screening #{screening.pk} were dismissed automatically by "
-            f"standing exception(s) {', '.join(f'#{pk}' for pk in used)}.",
+            summary=Message(gettext_noop(
+                "{count} finding(s) of screening #{screening} were dismissed automatically by standing exception(s) "
+                "{exceptions}."
+            ), {"count": len(changed), "screening": str(screening.pk),
+                "exceptions": ", ".join(f"#{pk}" for pk in used)}),
             subject=screening.subject or screening,
             screening=screening,
             details={"exceptions": used, "findings": [f.pk for f in changed]},
@@ -299,8 +326,10 @@ def screening_carry_decisions(*, screening_id: int) -> int:
             scope=screening.scope,
             actor=None,
             action=AuditAction.DECISIONS_CARRIED,
-            summary=f"{len(changed)} decision(s) were carried over from screening #{previous.pk} to screening "
-            f"#{screening.pk}, keeping who decided and when.",
+            summary=Message(gettext_noop(
+                "{count} decision(s) were carried over from screening #{previous} to screening #{screening}, keeping "
+                "who decided and when."
+            ), {"count": len(changed), "previous": str(previous.pk), "screening": str(screening.pk)}),
             subject=screening.subject or screening,
             screening=screening,
             details={"from_screening": previous.pk, "findings": {f.pk: f.carried_from_id for f in changed}},

@@ -29,12 +29,12 @@ from screening.engine.policy import PolicyConfig, verdict
 from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, Message, RowError, Severity
 from screening.engine.screen import Screener
 from screening.fields import PackedField
-from screening.messages import message_json
+from screening.messages import message_json, message_json_text
 from screening.models import Finding as FindingRow
 from screening.models import ListVersion, Screening, ScreeningChunk, ScreeningError, SupplierList, UploadedFile
 from screening.signals import screening_finished, send_on_commit
 
-from .audit import actor_name, audit_record
+from .audit import actor, audit_record
 from .matching import CachedMatchStore, indexed_categories, indexed_lists, list_versions_in_force, versions_key
 
 logger = logging.getLogger(__name__)
@@ -87,12 +87,13 @@ def screening_start(
     user=None,
     previous: Screening | None = None,
     trigger: str = ScreeningTrigger.MANUAL,
-    reason: str = "",
+    reason: Message | str = "",
     extra_headers: Mapping[str, str] | None = None,
 ) -> Screening:
     """Create a queued screening of the files against fixed list versions and queue it once committed.
 
-    `trigger` and `reason` say why it was started when no person chose to (a list import, the daily re-screen).
+    `trigger` and `reason` say why it was started when no person chose to (a list import, the daily re-screen);
+    a reason written as a Message is shown in the reader's language.
     `extra_headers` (header as written -> field, "ignore" to leave a column out) join the policy's own and tell
     the reader what columns its tables do not know; an unknown field raises ValueError.
     """
@@ -116,7 +117,8 @@ def screening_start(
         created_by=user,
         previous=previous,
         trigger=ScreeningTrigger(trigger),
-        reason=reason,
+        reason=str(reason),
+        reason_template=message_json(reason) if isinstance(reason, Message) else None,
     )
     screening.files.set(files)
     screening.list_versions.set(versions)
@@ -124,13 +126,16 @@ def screening_start(
         scope=scope,
         actor=user,
         action=AuditAction.SCREENING_STARTED,
-        summary=f"{actor_name(user)} started screening #{screening.pk} of {subject or screening.label}: "
-        f"{', '.join(f'{f.original_name} (SHA-256 {f.sha256})' for f in files)} against "
-        f"{', '.join(f'{v.supplier_list.name} v{v.number}' for v in versions) or 'no lists'}.",
+        summary=Message(gettext_noop("{actor} started screening #{number} of {subject}: {files} against {lists}."), {
+            "actor": actor(user), "number": str(screening.pk), "subject": str(subject or screening.label),
+            "files": ", ".join(f"{f.original_name} (SHA-256 {f.sha256})" for f in files),
+            "lists": ", ".join(f"{v.supplier_list.name} v{v.number}" for v in versions) or Message(
+                gettext_noop("no lists")),
+        }),
         subject=subject or screening,
         screening=screening,
         details={"files": [f.pk for f in files], "list_versions": [v.pk for v in versions],
-                 "previous": previous.pk if previous else None, "trigger": str(trigger), "reason": reason},
+                 "previous": previous.pk if previous else None, "trigger": str(trigger), "reason": str(reason)},
     )
     transaction.on_commit(lambda: screening_enqueue(screening_id=screening.pk))
     return screening
@@ -166,7 +171,7 @@ def screening_requeue_stalled(*, older_than_seconds: int = 120) -> int:
 
 
 def screening_rescreen(
-    *, screening: Screening, user=None, trigger: str = ScreeningTrigger.MANUAL, reason: str = ""
+    *, screening: Screening, user=None, trigger: str = ScreeningTrigger.MANUAL, reason: Message | str = ""
 ) -> Screening:
     """Screen the same files again against the current versions of the same lists; the earlier screening stays
     as it was, with its decisions (those on the same pairs are carried over when the new one is done)."""
@@ -188,8 +193,13 @@ def screening_rescreen(
         scope=screening.scope,
         actor=user,
         action=AuditAction.SCREENING_RESCREENED,
-        summary=f"{actor_name(user)} re-screened screening #{screening.pk} as #{rescreen.pk} against the current "
-        "list versions; the earlier screening and its decisions are kept." + (f" Why: {reason}" if reason else ""),
+        summary=Message.join([
+            Message(gettext_noop(
+                "{actor} re-screened screening #{number} as #{new} against the current list versions; the earlier "
+                "screening and its decisions are kept."
+            ), {"actor": actor(user), "number": str(screening.pk), "new": str(rescreen.pk)}),
+            Message(gettext_noop("Why: {reason}"), {"reason": reason}) if reason else "",
+        ]),
         subject=screening.subject or screening,
         screening=screening,
         details={"new_screening": rescreen.pk},
@@ -207,8 +217,10 @@ def screening_cancel(*, screening: Screening, user=None) -> bool:
             scope=screening.scope,
             actor=user,
             action=AuditAction.SCREENING_CANCELLED,
-            summary=f"{actor_name(user)} cancelled screening #{screening.pk} at {screening.rows_done} of "
-            f"{screening.rows_total} rows.",
+            summary=Message(gettext_noop("{actor} cancelled screening #{number} at {done} of {total} rows."), {
+                "actor": actor(user), "number": str(screening.pk), "done": screening.rows_done,
+                "total": screening.rows_total,
+            }),
             subject=screening.subject or screening,
             screening=screening,
         )
@@ -606,7 +618,7 @@ def _store_findings(screening: Screening, chunk: ScreeningChunk | None, findings
 # The Finding fields a finding fills, in this order; any other field (the review's, say) gets its default.
 _COPY_FIELDS = (
     "screening", "chunk", "file_name", "sheet", "row", "column", "field", "value", "party", "rule", "severity",
-    "domain", "entity", "entity_key", "score", "path", "explanation", "cells",
+    "domain", "entity", "entity_key", "score", "path", "explanation", "cells", "explanation_template",
 )
 
 
@@ -656,10 +668,11 @@ def _copy_findings(screening: Screening, chunk: ScreeningChunk | None, findings:
             path = paths_json.get(finding.path)
             if path is None:
                 path = paths_json[finding.path] = dumps(list(finding.path))
+            template = message_json_text(finding.explanation_text)  # encoded once per message: kept on it
             copy.write_row((
                 screening_id, chunk_id, file_name, sheet, row, location.column[:255], finding.field, finding.value,
                 party, finding.rule, finding.severity.value, finding.domain, int(entity.key) if entity else None,
-                entity_key, finding.score, path, finding.explanation, row_cells, *defaults,
+                entity_key, finding.score, path, finding.explanation, row_cells, template, *defaults,
             ))
 
 
@@ -688,6 +701,7 @@ def _bulk_create_findings(
                 score=finding.score,
                 path=list(finding.path),
                 explanation=finding.explanation,
+                explanation_template=message_json_text(finding.explanation_text),
                 cells=cells.get((location.file, location.sheet, location.row), {}),
             )
         )

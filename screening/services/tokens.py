@@ -11,12 +11,13 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from screening.choices import AuditAction
+from screening.engine.records import Message
 from screening.models import ApiToken
 
-from .audit import actor_name, audit_record
+from .audit import actor, audit_record
 
 TOKEN_PREFIX = "tsk_"  # noqa: S105 - a marker, not a secret
 
@@ -38,7 +39,8 @@ def api_token_create(*, user, name: str, created_by=None, scope: str = "") -> tu
         scope=scope,
         actor=created_by,
         action=AuditAction.API_TOKEN_CREATED,
-        summary=f"{actor_name(created_by)} created API token '{token.name}' ({token.prefix}…) for {user}.",
+        summary=Message(gettext_noop("{actor} created API token '{name}' ({prefix}…) for {user}."),
+                        {"actor": actor(created_by), "name": token.name, "prefix": token.prefix, "user": str(user)}),
         subject=token,
         details={"token_id": token.pk, "user": str(user), "prefix": token.prefix},
     )
@@ -53,7 +55,9 @@ def api_token_revoke(*, token: ApiToken, user=None, scope: str = "") -> bool:
             scope=scope,
             actor=user,
             action=AuditAction.API_TOKEN_REVOKED,
-            summary=f"{actor_name(user)} revoked API token '{token.name}' ({token.prefix}…) of {token.user}.",
+            summary=Message(gettext_noop("{actor} revoked API token '{name}' ({prefix}…) of {user}."),
+                            {"actor": actor(user), "name": token.name, "prefix": token.prefix,
+                             "user": str(token.user)}),
             subject=token,
             details={"token_id": token.pk, "prefix": token.prefix},
         )

@@ -22,13 +22,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 from screening import conf
 from screening.access import access
 from screening.choices import AuditAction, DeliveryStatus, ScreeningStatus, WebhookEvent
+from screening.engine.records import Message
+from screening.messages import localised, message_json
 from screening.models import Screening, WebhookDelivery, WebhookEndpoint
 from screening.webhooks import (
     DELIVERY_HEADER,
@@ -41,7 +43,7 @@ from screening.webhooks import (
     signature_header,
 )
 
-from .audit import actor_name, audit_record
+from .audit import actor, audit_record
 
 logger = logging.getLogger(__name__)
 
@@ -112,9 +114,10 @@ def _check_owner(endpoint: WebhookEndpoint, user) -> None:
         raise PermissionDenied(gettext("This webhook belongs to another account."))
 
 
-def _describe(endpoint: WebhookEndpoint) -> str:
-    events = ", ".join(endpoint.events) if endpoint.events else "all events"
-    return f"webhook #{endpoint.pk} to {endpoint.url} ({events})"
+def _describe(endpoint: WebhookEndpoint) -> Message:
+    events = ", ".join(endpoint.events) if endpoint.events else Message(gettext_noop("all events"))
+    return Message(gettext_noop("webhook #{number} to {url} ({events})"),
+                   {"number": str(endpoint.pk), "url": endpoint.url, "events": events})
 
 
 @transaction.atomic
@@ -141,7 +144,8 @@ def webhook_create(*, owner, url: str, events: list[str] | None = None, descript
         scope=scope,
         actor=owner,
         action=AuditAction.WEBHOOK_CREATED,
-        summary=f"{actor_name(owner)} registered {_describe(endpoint)}.",
+        summary=Message(gettext_noop("{actor} registered {webhook}."),
+                        {"actor": actor(owner), "webhook": _describe(endpoint)}),
         subject=endpoint,
         details={"url": endpoint.url, "events": endpoint.events},
     )
@@ -176,12 +180,15 @@ def webhook_update(
     for name, value in changes.items():
         setattr(endpoint, name, value)
     endpoint.save(update_fields=list(changes))
-    said = "; ".join(f"{name} from {before[name]!r} to {value!r}" for name, value in changes.items())
+    said = Message.join([Message(gettext_noop("{field} from {before} to {after}"),
+                                 {"field": name, "before": repr(before[name]), "after": repr(value)})
+                         for name, value in changes.items()], "; ")
     audit_record(
         scope=endpoint.scope,
         actor=user,
         action=AuditAction.WEBHOOK_UPDATED,
-        summary=f"{actor_name(user)} changed webhook #{endpoint.pk}: {said}.",
+        summary=Message(gettext_noop("{actor} changed webhook #{number}: {changes}."),
+                        {"actor": actor(user), "number": str(endpoint.pk), "changes": said}),
         subject=endpoint,
         details={"before": before, "after": changes},
     )
@@ -201,7 +208,8 @@ def webhook_delete(*, endpoint: WebhookEndpoint, user) -> None:
         scope=endpoint.scope,
         actor=user,
         action=AuditAction.WEBHOOK_DELETED,
-        summary=f"{actor_name(user)} deleted {_describe(endpoint)} and its {endpoint.deliveries.count()} deliveries.",
+        summary=Message(gettext_noop("{actor} deleted {webhook} and its {count} deliveries."),
+                        {"actor": actor(user), "webhook": _describe(endpoint), "count": endpoint.deliveries.count()}),
         subject=endpoint,
         details={"url": endpoint.url, "events": endpoint.events},
     )
@@ -218,7 +226,8 @@ def webhook_rotate_secret(*, endpoint: WebhookEndpoint, user) -> str:
         scope=endpoint.scope,
         actor=user,
         action=AuditAction.WEBHOOK_SECRET_ROTATED,
-        summary=f"{actor_name(user)} replaced the signing secret of webhook #{endpoint.pk}.",
+        summary=Message(gettext_noop("{actor} replaced the signing secret of webhook #{number}."),
+                        {"actor": actor(user), "number": str(endpoint.pk)}),
         subject=endpoint,
     )
     return endpoint.secret
@@ -242,8 +251,10 @@ def webhook_delivery_redeliver(*, delivery: WebhookDelivery, user) -> WebhookDel
         scope=endpoint.scope,
         actor=user,
         action=AuditAction.WEBHOOK_REDELIVERED,
-        summary=f"{actor_name(user)} asked for {delivery.event_type} event {delivery.event_id} to be sent again "
-        f"to webhook #{endpoint.pk}.",
+        summary=Message(gettext_noop("{actor} asked for {event} event {id} to be sent again to webhook #{number}."), {
+            "actor": actor(user), "event": delivery.event_type, "id": str(delivery.event_id),
+            "number": str(endpoint.pk),
+        }),
         subject=endpoint,
         details={"delivery": delivery.pk, "event_id": str(delivery.event_id)},
     )
@@ -432,10 +443,10 @@ class _PublicOnly:
         if not is_public_address(address):
             sock.close()
             raise UnsafeWebhookURL(
-                gettext(
+                gettext_noop(
                     "The host '%(host)s' resolved to %(address)s, a loopback, private or otherwise non-public "
                     "address; webhooks are only sent to public addresses on this site."
-                ) % {"host": self.host, "address": address}
+                ), {"host": self.host, "address": address},
             )
         return sock
 
@@ -479,8 +490,34 @@ def _connection_reason(error: requests.ConnectionError) -> str:
     return str(reason).rsplit(": ", 1)[-1] if "Failed to establish" in str(reason) else str(reason)
 
 
-def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> tuple[int | None, str, str]:
-    """POST the signed event once: (HTTP status or None, the start of the response body, error or "")."""
+def _unsafe(error: BaseException) -> UnsafeWebhookURL | None:
+    """The address check that refused the connection (at connect time), inside requests' and urllib3's wrapping."""
+    pending, seen = [error], set()
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, UnsafeWebhookURL):
+            return current
+        linked = (getattr(current, "reason", None), current.__cause__, current.__context__, *current.args)
+        pending += [link for link in linked if isinstance(link, BaseException)]
+    return None
+
+
+# Why a try failed, kept in English with the template, shown in the reader's language (WebhookDelivery.error).
+_NO_RESPONSE = gettext_noop("No response within {seconds} seconds.")
+_NOT_CONNECTED = gettext_noop("Could not connect to {host}: {reason}.")
+_REQUEST_FAILED = gettext_noop("The request failed: {error}")
+_NO_LOCATION = gettext_noop("no Location header")
+_REDIRECTED = gettext_noop("HTTP {status}: redirects are not followed; register the final URL ({location}).")
+_NOT_2XX = gettext_noop("HTTP {status}: only a 2xx response counts as delivered.")
+_DEACTIVATED = gettext_noop("The webhook was deactivated before this event was sent.")
+_GAVE_UP = gettext_noop("Gave up after {tries} tries; send the event again once the receiver is fixed.")
+
+
+def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> tuple[int | None, str, Message | None]:
+    """POST the signed event once: (HTTP status or None, the start of the response body, error or None)."""
     body = request_body(delivery.payload)
     headers = {
         "Content-Type": "application/json",
@@ -502,21 +539,25 @@ def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> tuple[int | N
                 raw = response.raw.read(RESPONSE_BODY_CHARS * 4, decode_content=True) or b""
             text = raw.decode(response.encoding or "utf-8", errors="replace")[:RESPONSE_BODY_CHARS]
     except UnsafeWebhookURL as error:
-        return None, "", str(error)
+        return None, "", Message("{error}", {"error": localised(error.__str__)})
     except requests.Timeout:
-        return None, "", f"No response within {timeout:g} seconds."
+        return None, "", Message(_NO_RESPONSE, {"seconds": f"{timeout:g}"})
     except requests.ConnectionError as error:
-        return None, "", f"Could not connect to {urlsplit(endpoint.url).netloc}: {_connection_reason(error)}."
-    except (requests.RequestException, OSError) as error:
-        return None, "", f"The request failed: {error}"
-    if 200 <= response.status_code < 300:
-        return response.status_code, text, ""
-    if 300 <= response.status_code < 400:
-        return response.status_code, text, (
-            f"HTTP {response.status_code}: redirects are not followed; register the final URL "
-            f"({response.headers.get('Location', 'no Location header')})."
+        unsafe = _unsafe(error)
+        if unsafe is not None:
+            return None, "", Message("{error}", {"error": localised(unsafe.__str__)})
+        return None, "", Message(
+            _NOT_CONNECTED, {"host": urlsplit(endpoint.url).netloc, "reason": _connection_reason(error)}
         )
-    return response.status_code, text, f"HTTP {response.status_code}: only a 2xx response counts as delivered."
+    except (requests.RequestException, OSError) as error:
+        return None, "", Message(_REQUEST_FAILED, {"error": str(error)})
+    status = str(response.status_code)
+    if 200 <= response.status_code < 300:
+        return response.status_code, text, None
+    if 300 <= response.status_code < 400:
+        location = response.headers.get("Location") or Message(_NO_LOCATION)
+        return response.status_code, text, Message(_REDIRECTED, {"status": status, "location": location})
+    return response.status_code, text, Message(_NOT_2XX, {"status": status})
 
 
 def _lease() -> timedelta:
@@ -540,17 +581,17 @@ def webhook_delivery_attempt(*, delivery_id: int) -> float | None:
     delivery = WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
     endpoint = delivery.endpoint
     if not endpoint.is_active:
-        _record(delivery, DeliveryStatus.FAILED, error="The webhook was deactivated before this event was sent.")
+        _record(delivery, DeliveryStatus.FAILED, error=Message(_DEACTIVATED))
         return None
 
     started = time.monotonic()
     status, text, error = _post(delivery, endpoint)
     seconds = time.monotonic() - started
-    if not error:
+    if error is None:
         _record(delivery, DeliveryStatus.DELIVERED, status=status, text=text, seconds=seconds)
         return None
     if delivery.attempts >= int(conf.get("WEBHOOK_MAX_ATTEMPTS")):
-        error += f" Gave up after {delivery.attempts} tries; send the event again once the receiver is fixed."
+        error = Message.join([error, Message(_GAVE_UP, {"tries": delivery.attempts})])
         _record(delivery, DeliveryStatus.FAILED, status=status, text=text, error=error, seconds=seconds)
         return None
     delay = backoff_seconds(delivery.attempts)
@@ -564,7 +605,7 @@ def _record(
     *,
     status: int | None = None,
     text: str = "",
-    error: str = "",
+    error: Message | None = None,
     seconds: float = 0.0,
     delay: float = 0.0,
 ) -> None:
@@ -575,19 +616,20 @@ def _record(
         "at": _isoformat(delivery.last_attempt_at),
         "response_status": status,
         "response_body": text[:LOG_BODY_CHARS],
-        "error": error,
+        "error": str(error) if error is not None else "",
         "duration_ms": round(seconds * 1000),
     }
     delivery.attempt_log = [*delivery.attempt_log, entry][-LOG_ENTRIES:]
     delivery.response_status = status
     delivery.response_body = text
-    delivery.error = error
+    delivery.error = str(error) if error is not None else ""
+    delivery.error_template = message_json(error)
     delivery.status = outcome
     delivery.delivered_at = now if outcome == DeliveryStatus.DELIVERED else None
     delivery.next_attempt_at = now + timedelta(seconds=delay) if outcome == DeliveryStatus.PENDING else None
     delivery.save(
-        update_fields=["attempt_log", "response_status", "response_body", "error", "status", "delivered_at",
-                       "next_attempt_at"]
+        update_fields=["attempt_log", "response_status", "response_body", "error", "error_template", "status",
+                       "delivered_at", "next_attempt_at"]
     )
     if outcome == DeliveryStatus.DELIVERED:
         logger.info("webhook delivery %s (%s) delivered on try %s", delivery.pk, delivery.event_type, delivery.attempts)

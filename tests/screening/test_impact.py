@@ -43,7 +43,7 @@ def screened(csv_text: str, versions, *, declaration: str | None = None, thresho
 def affected(before, after, *screenings) -> dict[int, list[str]]:
     found = screenings_affected_by(before=before, after=after, screenings=Screening.objects.filter(
         pk__in=[s.pk for s in screenings]))
-    return {screening.pk: reasons for screening, reasons in found}
+    return {screening.pk: [str(reason) for reason in reasons] for screening, reasons in found}
 
 
 def test_names_are_read_from_every_party_column_and_the_chain_and_recorded_when_done():
