@@ -227,23 +227,29 @@ def _score(score: float) -> str:
     return f"{score:.2f}"
 
 
+def _sentence_end(text: str) -> str:
+    """Text that closes a sentence whose template supplies the full stop: "Co., Ltd." or a reason that ends in
+    one would otherwise read "Ltd..". """
+    return text[:-1] if text.endswith(".") else text
+
+
 def _chain_text(hit: Hit) -> Message | str:
     if not hit.through_chain:
         return ""
-    return Message(_THROUGH_CHAIN, {"path": " → ".join(hit.path)})
+    return Message(_THROUGH_CHAIN, {"path": _sentence_end(" → ".join(hit.path))})
 
 
 def _ownership_text(hit: Hit) -> Message | str:
     if len(hit.ownership) < 2:
         return ""
-    return Message(_OWNED_BY, {"owners": " → ".join(hit.ownership[1:])})
+    return Message(_OWNED_BY, {"owners": _sentence_end(" → ".join(hit.ownership[1:]))})
 
 
 def _listed(hit: Hit) -> Message:
     entity = hit.entity
     values = {"entity": entity.name, "list": entity.list_name, "version": entity.list_version}
     if entity.reason:
-        return Message(_LISTED_FOR, {**values, "reason": entity.reason})
+        return Message(_LISTED_FOR, {**values, "reason": _sentence_end(entity.reason)})
     return Message(_LISTED, values)
 
 
@@ -317,8 +323,8 @@ class PossibleMatchRule(Rule):
             return
         best = max(possible, key=lambda hit: (hit.match.score, -len(hit.path)))
         others = sorted({hit.entity.name for hit in possible} - {best.entity.name})
-        also = Message(_ALSO_CLOSE, {"names": f"{', '.join(others[:5])}{' …' if len(others) > 5 else ''}"}) if (
-            others) else ""
+        names = _sentence_end(", ".join(others[:5])) + (" …" if len(others) > 5 else "")
+        also = Message(_ALSO_CLOSE, {"names": names}) if others else ""
         context.flagged = True
         yield context.finding(
             self,

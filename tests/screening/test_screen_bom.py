@@ -251,3 +251,13 @@ def test_no_lists_anywhere_is_a_clear_error(db):
     with pytest.raises(CommandError, match="import_list") as caught:
         call_command("screen_bom", str(BOMS / "clean.xlsx"))
     assert caught.value.returncode == 2
+
+
+def test_explanations_read_as_sentences_without_a_doubled_full_stop(results):
+    # Names end in "Ltd." and reasons in a full stop; the sentence around them must not add a second one.
+    explanations = [finding["explanation"] for result in results.values() for finding in result["findings"]]
+    owned = [text for text in explanations if "Owned by" in text]
+
+    assert owned, "the fixtures have subsidiaries, whose explanations name their owners"
+    assert not [text for text in explanations if ".." in text.replace("...", "")]
+    assert any(text.endswith("Ltd.") or "Ltd. " in text for text in owned)
