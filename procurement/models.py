@@ -28,9 +28,9 @@ ANY_DOMAIN = "*"  # the key for "every domain not named"
 class Organisation(models.Model):
     """A buying organisation: a ministry, a regulator, an operator running a tender."""
 
-    name = models.CharField(max_length=200, unique=True)
-    country = models.CharField(max_length=2, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    country = models.CharField(verbose_name=_("country"), max_length=2, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -44,9 +44,15 @@ class Organisation(models.Model):
 class Membership(models.Model):
     """A user's place in one organisation."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.OFFICER)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="membership"
+    )
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(
+        verbose_name=_("role in the organisation"), max_length=20, choices=Role.choices, default=Role.OFFICER
+    )
 
     class Meta:
         verbose_name = _("membership")
@@ -86,42 +92,50 @@ def validate_severity_overrides(value) -> None:
 class Tender(models.Model):
     """A call for bids by one organisation, with the screening policy its bids are screened under."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="tenders")
-    reference = models.CharField(max_length=100, help_text=_("The organisation's own reference, e.g. 5G-RAN-2026/01."))
-    title = models.CharField(max_length=300)
-    description = models.TextField(blank=True)
-    submission_deadline = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=20, choices=TenderStatus.choices, default=TenderStatus.DRAFT)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="tenders"
+    )
+    reference = models.CharField(
+        verbose_name=_("reference"),
+        max_length=100, help_text=_("The organisation's own reference, e.g. 5G-RAN-2026/01.")
+    )
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    description = models.TextField(verbose_name=_("description"), blank=True)
+    submission_deadline = models.DateTimeField(verbose_name=_("submission deadline"), null=True, blank=True)
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=TenderStatus.choices, default=TenderStatus.DRAFT
+    )
 
     restricted_lists = models.ManyToManyField(
         "screening.SupplierList",
-        blank=True,
+        verbose_name=_("restricted lists"), blank=True,
         related_name="restricting_tenders",
         help_text=_("Restricted lists to screen against."),
     )
     trusted_lists = models.ManyToManyField(
         "screening.SupplierList",
-        blank=True,
+        verbose_name=_("trusted lists"), blank=True,
         related_name="trusting_tenders",
         help_text=_("Trusted lists: a party on none of them is flagged as untrusted."),
     )
     review_threshold = models.FloatField(
-        default=default_review_threshold,
+        verbose_name=_("fuzzy review threshold"), default=default_review_threshold,
         validators=[MinValueValidator(REVIEW_THRESHOLD_MIN), MaxValueValidator(REVIEW_THRESHOLD_MAX)],
         help_text=_("How close a name must be to a restricted one to be flagged for review (0.50-0.99)."),
     )
     severity_overrides = models.JSONField(
-        default=dict,
+        verbose_name=_("severity overrides"), default=dict,
         blank=True,
         validators=[validate_severity_overrides],
         help_text='Severity per rule and network domain: {"rule": {"domain or empty": "severity"}}.',
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
 
     class Meta:
         verbose_name = _("tender")
@@ -149,10 +163,10 @@ class Tender(models.Model):
 class Lot(models.Model):
     """A part of a tender, in one network domain; its domain is the default for BOM lines that name none."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="lots")
-    number = models.PositiveIntegerField()
-    title = models.CharField(max_length=300)
-    domain = models.CharField(max_length=20, choices=NetworkDomain.choices)
+    tender = models.ForeignKey(Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="lots")
+    number = models.PositiveIntegerField(verbose_name=_("lot number"))
+    title = models.CharField(verbose_name=_("title"), max_length=300)
+    domain = models.CharField(verbose_name=_("network domain"), max_length=20, choices=NetworkDomain.choices)
 
     class Meta:
         verbose_name = _("lot")
@@ -173,20 +187,21 @@ class Lot(models.Model):
 class Bid(models.Model):
     """A tenderer's offer for one or more lots, with its bills of materials."""
 
-    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bids")
-    bidder_name = models.CharField(max_length=300)
+    tender = models.ForeignKey(Tender, verbose_name=_("tender"), on_delete=models.PROTECT, related_name="bids")
+    bidder_name = models.CharField(verbose_name=_("bidder"), max_length=300)
     bidder_country = models.CharField(
-        max_length=2,
+        verbose_name=_("bidder's country"), max_length=2,
         blank=True,
         validators=[RegexValidator(r"^[A-Z]{2}$", _("Give the country as two capital letters (ISO 3166-1), e.g. DE."))],
         help_text=_("ISO 3166-1 alpha-2, e.g. DE."),
     )
-    bidder_registration = models.CharField("registration number", max_length=100, blank=True)
-    lots = models.ManyToManyField(Lot, blank=True, related_name="bids")
+    bidder_registration = models.CharField(_("registration number"), max_length=100, blank=True)
+    lots = models.ManyToManyField(Lot, verbose_name=_("lots"), blank=True, related_name="bids")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("bid")
@@ -203,9 +218,11 @@ class Bid(models.Model):
 class BidDocument(models.Model):
     """A file that came with a bid. The upload itself is the plugin's UploadedFile, kept whatever happens."""
 
-    bid = models.ForeignKey(Bid, on_delete=models.PROTECT, related_name="documents")
-    file = models.ForeignKey("screening.UploadedFile", on_delete=models.PROTECT, related_name="bid_documents")
-    role = models.CharField(max_length=20, choices=FileRole.choices, default=FileRole.BOM)
+    bid = models.ForeignKey(Bid, verbose_name=_("bid"), on_delete=models.PROTECT, related_name="documents")
+    file = models.ForeignKey(
+        "screening.UploadedFile", verbose_name=_("file"), on_delete=models.PROTECT, related_name="bid_documents"
+    )
+    role = models.CharField(verbose_name=_("file role"), max_length=20, choices=FileRole.choices, default=FileRole.BOM)
 
     class Meta:
         verbose_name = _("bid document")
@@ -229,16 +246,24 @@ class ColumnMapping(models.Model):
     """An officer's names for a bidder's BOM columns that the header tables do not know ("Firma" holds the
     manufacturer), remembered per organisation and bidder and applied to that bidder's next files."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="column_mappings")
-    bidder_key = models.CharField(max_length=300, help_text=_("The bidder's name, normalised (see bidder_key)."))
-    bidder_name = models.CharField(max_length=300, help_text=_("The bidder's name as last written."))
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="column_mappings"
+    )
+    bidder_key = models.CharField(
+        verbose_name=_("bidder key"), max_length=300, help_text=_("The bidder's name, normalised (see bidder_key).")
+    )
+    bidder_name = models.CharField(
+        verbose_name=_("bidder"), max_length=300, help_text=_("The bidder's name as last written.")
+    )
     headers = models.JSONField(
+        verbose_name=_("columns named by hand"),
         default=dict, blank=True, help_text='Header as written -> field ("manufacturer", ...) or "ignore".'
     )
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("updated by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["organisation", "bidder_key"]
@@ -265,13 +290,18 @@ class ApiClient(models.Model):
     (a user with a membership and a role), so it has exactly the web app's permissions; its tokens are the
     plugin's ApiTokens of that user."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="api_clients")
-    name = models.CharField(max_length=100)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_client")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="api_clients"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    name = models.CharField(verbose_name=_("name"), max_length=100)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_client"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
 
     class Meta:
         ordering = ["organisation", "name"]
@@ -290,10 +320,12 @@ class ApiClient(models.Model):
 class UserPreference(models.Model):
     """A person's own settings for the site: the interface language they chose, which wins over the browser's."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="preference"
+    )
     # A code of settings.LANGUAGES, or "" to follow the browser; checked by procurement.services.user_language_set.
-    language = models.CharField(max_length=10, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    language = models.CharField(verbose_name=_("language"), max_length=10, blank=True)
+    updated_at = models.DateTimeField(verbose_name=_("updated"), auto_now=True)
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language or 'browser language'}"
@@ -305,23 +337,28 @@ class BulkUpload(models.Model):
     The file is kept as the plugin's UploadedFile; a Celery task splits it and makes each member a bid.
     """
 
-    tender = models.ForeignKey(Tender, on_delete=models.PROTECT, related_name="bulk_uploads")
-    file = models.ForeignKey("screening.UploadedFile", on_delete=models.PROTECT, related_name="bulk_uploads")
-    status = models.CharField(max_length=20, choices=BulkUploadStatus.choices, default=BulkUploadStatus.QUEUED)
-    error_message = models.TextField(blank=True)
+    tender = models.ForeignKey(Tender, verbose_name=_("tender"), on_delete=models.PROTECT, related_name="bulk_uploads")
+    file = models.ForeignKey(
+        "screening.UploadedFile", verbose_name=_("file"), on_delete=models.PROTECT, related_name="bulk_uploads"
+    )
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=BulkUploadStatus.choices, default=BulkUploadStatus.QUEUED
+    )
+    error_message = models.TextField(verbose_name=_("error message"), blank=True)
     error_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("error template"), null=True, blank=True, editable=False,
         help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
     )
-    items_total = models.PositiveIntegerField(default=0)
-    items_ok = models.PositiveIntegerField(default=0)
-    items_failed = models.PositiveIntegerField(default=0)
+    items_total = models.PositiveIntegerField(verbose_name=_("items"), default=0)
+    items_ok = models.PositiveIntegerField(verbose_name=_("items done"), default=0)
+    items_failed = models.PositiveIntegerField(verbose_name=_("items failed"), default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(verbose_name=_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulk upload")
@@ -347,24 +384,33 @@ class BulkUpload(models.Model):
 class BulkUploadItem(models.Model):
     """One would-be bid of a bulk upload: an archive member (or manifest row) or a sheet, and what became of it."""
 
-    bulk_upload = models.ForeignKey(BulkUpload, on_delete=models.CASCADE, related_name="items")
-    position = models.PositiveIntegerField(
-        help_text=_("Its place in the upload, which is read the same way each time.")
+    bulk_upload = models.ForeignKey(
+        BulkUpload, verbose_name=_("bulk upload"), on_delete=models.CASCADE, related_name="items"
     )
-    member = models.CharField(max_length=1000, help_text=_("The file(s) in the archive, or the sheet of the workbook."))
+    position = models.PositiveIntegerField(
+        verbose_name=_("position"), help_text=_("Its place in the upload, which is read the same way each time.")
+    )
+    member = models.CharField(
+        verbose_name=_("archive member"),
+        max_length=1000, help_text=_("The file(s) in the archive, or the sheet of the workbook.")
+    )
     member_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("member template"), null=True, blank=True, editable=False,
         help_text=_("The member's template and values when it is words, not a file name (\"sheet RAN\")."),
     )
-    bidder_name = models.CharField(max_length=300, blank=True)
-    outcome = models.CharField(max_length=20, choices=BulkItemOutcome.choices, default=BulkItemOutcome.PENDING)
-    error_message = models.TextField(blank=True)
+    bidder_name = models.CharField(verbose_name=_("bidder"), max_length=300, blank=True)
+    outcome = models.CharField(
+        verbose_name=_("outcome"), max_length=20, choices=BulkItemOutcome.choices, default=BulkItemOutcome.PENDING
+    )
+    error_message = models.TextField(verbose_name=_("error message"), blank=True)
     error_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("error template"), null=True, blank=True, editable=False,
         help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
     )
-    bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.SET_NULL, related_name="bulk_items")
-    processed_at = models.DateTimeField(null=True, blank=True)
+    bid = models.ForeignKey(
+        Bid, verbose_name=_("bid"), null=True, blank=True, on_delete=models.SET_NULL, related_name="bulk_items"
+    )
+    processed_at = models.DateTimeField(verbose_name=_("processed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("bulk upload item")
@@ -391,16 +437,21 @@ class BulkUploadItem(models.Model):
 class Notification(models.Model):
     """A message to one person about a bid of their organisation, shown in the site header until read."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    tender = models.ForeignKey(Tender, on_delete=models.CASCADE, related_name="notifications")
-    bid = models.ForeignKey(Bid, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications")
-    screening = models.ForeignKey(
-        "screening.Screening", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="notifications"
     )
-    message = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    emailed_at = models.DateTimeField(null=True, blank=True)
+    tender = models.ForeignKey(Tender, verbose_name=_("tender"), on_delete=models.CASCADE, related_name="notifications")
+    bid = models.ForeignKey(
+        Bid, verbose_name=_("bid"), null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
+    )
+    screening = models.ForeignKey(
+        "screening.Screening", verbose_name=_("screening"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    message = models.TextField(verbose_name=_("message"))
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(verbose_name=_("read"), null=True, blank=True)
+    emailed_at = models.DateTimeField(verbose_name=_("e-mailed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

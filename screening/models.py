@@ -37,19 +37,21 @@ from .fields import PackedField
 class SupplierList(models.Model):
     """A restricted or trusted list, such as the FCC Covered List or a buyer's approved vendors."""
 
-    name = models.CharField(max_length=200, unique=True)
-    kind = models.CharField(max_length=20, choices=ListKind.choices)
+    name = models.CharField(verbose_name=_("name"), max_length=200, unique=True)
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=ListKind.choices)
     scope = models.CharField(
-        max_length=100, blank=True, db_index=True,
+        verbose_name=_("scope"), max_length=100, blank=True, db_index=True,
         help_text=_("Who may see the list: empty for a public list, else the owner's scope (see screening.access)."),
     )
-    publisher = models.CharField(max_length=200, blank=True, help_text=_("Who publishes the list."))
-    source_url = models.URLField(blank=True, max_length=500)
-    description = models.TextField(blank=True)
+    publisher = models.CharField(
+        verbose_name=_("publisher"), max_length=200, blank=True, help_text=_("Who publishes the list.")
+    )
+    source_url = models.URLField(verbose_name=_("source URL"), blank=True, max_length=500)
+    description = models.TextField(verbose_name=_("description"), blank=True)
     is_active = models.BooleanField(
         _("active"), default=True, help_text=_("Active lists are used when a screening names no lists of its own.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("supplier list")
@@ -67,20 +69,24 @@ class SupplierList(models.Model):
 class ListVersion(models.Model):
     """One import of a list. Never changed after it is written: screenings cite it."""
 
-    supplier_list = models.ForeignKey(SupplierList, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    source_filename = models.CharField(max_length=255, blank=True)
+    supplier_list = models.ForeignKey(
+        SupplierList, verbose_name=_("supplier list"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(verbose_name=_("version number"))
+    source_filename = models.CharField(verbose_name=_("source filename"), max_length=255, blank=True)
     source_format = models.CharField(
+        verbose_name=_("source format"),
         max_length=20, choices=ListFormat.choices, blank=True, help_text=_("The format the file was read as.")
     )
-    sha256 = models.CharField(max_length=64, blank=True)
-    entity_count = models.PositiveIntegerField(default=0)
-    relation_count = models.PositiveIntegerField(default=0)
-    note = models.TextField(blank=True)
+    sha256 = models.CharField(verbose_name=_("SHA-256"), max_length=64, blank=True)
+    entity_count = models.PositiveIntegerField(verbose_name=_("number of entities"), default=0)
+    relation_count = models.PositiveIntegerField(verbose_name=_("number of relations"), default=0)
+    note = models.TextField(verbose_name=_("note"), blank=True)
     imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("imported by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("list version")
@@ -106,22 +112,31 @@ class ListVersion(models.Model):
 class Entity(models.Model):
     """A company (or group) on one version of a list, or a product category with no named vendor."""
 
-    version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="entities")
-    name = models.CharField(max_length=500)
-    kind = models.CharField(max_length=10, choices=EntityKind.choices, default=EntityKind.COMPANY)
+    version = models.ForeignKey(
+        ListVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="entities"
+    )
+    name = models.CharField(verbose_name=_("name"), max_length=500)
+    kind = models.CharField(
+        verbose_name=_("kind"), max_length=10, choices=EntityKind.choices, default=EntityKind.COMPANY
+    )
     keywords = models.JSONField(
+        verbose_name=_("keywords"),
         default=list, blank=True, help_text=_("A category's words and phrases, matched in a BOM line's description.")
     )
     product_codes = models.JSONField(
+        verbose_name=_("product codes"),
         default=list, blank=True, help_text=_("A category's product codes (HS code prefixes, model numbers).")
     )
-    aliases = models.JSONField(default=list, blank=True)
-    country = models.CharField(max_length=2, blank=True)
-    registration_number = models.CharField(max_length=100, blank=True)
-    lei = models.CharField("LEI", max_length=20, blank=True)
-    reason = models.TextField(blank=True)
-    source = models.TextField(blank=True, help_text=_("Where the listing comes from: a citation or URL."))
+    aliases = models.JSONField(verbose_name=_("aliases"), default=list, blank=True)
+    country = models.CharField(verbose_name=_("country"), max_length=2, blank=True)
+    registration_number = models.CharField(verbose_name=_("registration number"), max_length=100, blank=True)
+    lei = models.CharField(_("LEI"), max_length=20, blank=True)
+    reason = models.TextField(verbose_name=_("reason"), blank=True)
+    source = models.TextField(
+        verbose_name=_("source"), blank=True, help_text=_("Where the listing comes from: a citation or URL.")
+    )
     source_row = models.PositiveIntegerField(
+        verbose_name=_("row in the list file"),
         null=True, blank=True, help_text=_("Row, line or record number in the imported file.")
     )
 
@@ -140,11 +155,18 @@ class Entity(models.Model):
 class Relation(models.Model):
     """`child` is a subsidiary or affiliate of `parent`, or subcontracts to it, within one list version."""
 
-    version = models.ForeignKey(ListVersion, on_delete=models.CASCADE, related_name="relations")
-    child = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="parent_relations")
-    parent = models.ForeignKey(Entity, on_delete=models.CASCADE, related_name="child_relations")
-    kind = models.CharField(max_length=20, choices=RelationKind.choices)
+    version = models.ForeignKey(
+        ListVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="relations"
+    )
+    child = models.ForeignKey(
+        Entity, verbose_name=_("child"), on_delete=models.CASCADE, related_name="parent_relations"
+    )
+    parent = models.ForeignKey(
+        Entity, verbose_name=_("parent"), on_delete=models.CASCADE, related_name="child_relations"
+    )
+    kind = models.CharField(verbose_name=_("kind"), max_length=20, choices=RelationKind.choices)
     divested = models.BooleanField(
+        verbose_name=_("divested"),
         default=False, help_text=_("A former affiliate: screened as a review case instead of a block.")
     )
 
@@ -170,15 +192,16 @@ def upload_path(instance: UploadedFile, filename: str) -> str:
 class UploadedFile(models.Model):
     """A file as uploaded: kept whatever happens to the screenings that read it."""
 
-    file = models.FileField(upload_to=upload_path, max_length=500)
-    original_name = models.CharField(max_length=255)
-    role = models.CharField(max_length=20, choices=FileRole.choices, default=FileRole.BOM)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveBigIntegerField()
+    file = models.FileField(verbose_name=_("file"), upload_to=upload_path, max_length=500)
+    original_name = models.CharField(verbose_name=_("file name"), max_length=255)
+    role = models.CharField(verbose_name=_("file role"), max_length=20, choices=FileRole.choices, default=FileRole.BOM)
+    sha256 = models.CharField(verbose_name=_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(verbose_name=_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(verbose_name=_("uploaded"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("uploaded file")
@@ -193,68 +216,84 @@ class Screening(models.Model):
     """A screening job: one or more files against a fixed set of list versions. A row, not a Celery result."""
 
     # What the host site screens (a bid, say); the plugin does not know its model.
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL)
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("subject type"), null=True, blank=True, on_delete=models.SET_NULL
+    )
     # null, not "": a GenericForeignKey set to None writes None here
-    subject_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    subject_id = models.CharField(verbose_name=_("subject ID"), max_length=64, null=True, blank=True)  # noqa: DJ001
     subject = GenericForeignKey("subject_type", "subject_id")
-    label = models.CharField(max_length=255, blank=True)
-    scope = models.CharField(max_length=100, blank=True, db_index=True, help_text=_("Who may see the screening."))
+    label = models.CharField(verbose_name=_("label"), max_length=255, blank=True)
+    scope = models.CharField(
+        verbose_name=_("scope"), max_length=100, blank=True, db_index=True, help_text=_("Who may see the screening.")
+    )
 
-    status = models.CharField(max_length=20, choices=ScreeningStatus.choices, default=ScreeningStatus.QUEUED)
-    files = models.ManyToManyField(UploadedFile, related_name="screenings")
-    list_versions = models.ManyToManyField(ListVersion, related_name="screenings")
-    policy = models.JSONField(default=dict, blank=True)
-    bidder = models.CharField(max_length=300, blank=True, help_text=_("The tenderer, top of the chain."))
+    status = models.CharField(
+        verbose_name=_("status"), max_length=20, choices=ScreeningStatus.choices, default=ScreeningStatus.QUEUED
+    )
+    files = models.ManyToManyField(UploadedFile, verbose_name=_("files"), related_name="screenings")
+    list_versions = models.ManyToManyField(ListVersion, verbose_name=_("list versions"), related_name="screenings")
+    policy = models.JSONField(verbose_name=_("policy"), default=dict, blank=True)
+    bidder = models.CharField(
+        verbose_name=_("bidder"), max_length=300, blank=True, help_text=_("The tenderer, top of the chain.")
+    )
 
-    rows_total = models.PositiveIntegerField(default=0)
-    rows_done = models.PositiveIntegerField(default=0)
-    chunks_total = models.PositiveIntegerField(default=0)
-    chain_edges = models.JSONField(default=list, blank=True)
+    rows_total = models.PositiveIntegerField(verbose_name=_("rows"), default=0)
+    rows_done = models.PositiveIntegerField(verbose_name=_("rows screened"), default=0)
+    chunks_total = models.PositiveIntegerField(verbose_name=_("chunks"), default=0)
+    chain_edges = models.JSONField(verbose_name=_("chain links"), default=list, blank=True)
 
-    verdict = models.CharField(max_length=10, choices=Verdict.choices, blank=True)
-    critical_count = models.PositiveIntegerField(default=0)
-    high_count = models.PositiveIntegerField(default=0)
-    medium_count = models.PositiveIntegerField(default=0)
-    low_count = models.PositiveIntegerField(default=0)
-    info_count = models.PositiveIntegerField(default=0)
-    error_count = models.PositiveIntegerField(default=0)
-    error_message = models.TextField(blank=True)
+    verdict = models.CharField(verbose_name=_("verdict"), max_length=10, choices=Verdict.choices, blank=True)
+    critical_count = models.PositiveIntegerField(verbose_name=_("critical findings"), default=0)
+    high_count = models.PositiveIntegerField(verbose_name=_("high findings"), default=0)
+    medium_count = models.PositiveIntegerField(verbose_name=_("medium findings"), default=0)
+    low_count = models.PositiveIntegerField(verbose_name=_("low findings"), default=0)
+    info_count = models.PositiveIntegerField(verbose_name=_("info findings"), default=0)
+    error_count = models.PositiveIntegerField(verbose_name=_("row errors"), default=0)
+    error_message = models.TextField(verbose_name=_("error message"), blank=True)
     error_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("error template"), null=True, blank=True, editable=False,
         help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
     )
 
     # BOM value shares (sums of line values, whatever the currency): every line with a value, the lines with a
     # restricted-vendor finding, and the lines with an untrusted-party finding and no restricted one.
-    bom_value_total = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    restricted_value = models.DecimalField(max_digits=24, decimal_places=4, default=0)
-    untrusted_value = models.DecimalField(max_digits=24, decimal_places=4, default=0)
+    bom_value_total = models.DecimalField(verbose_name=_("BOM value"), max_digits=24, decimal_places=4, default=0)
+    restricted_value = models.DecimalField(
+        verbose_name=_("restricted value"), max_digits=24, decimal_places=4, default=0
+    )
+    untrusted_value = models.DecimalField(verbose_name=_("untrusted value"), max_digits=24, decimal_places=4, default=0)
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     previous = models.ForeignKey(
         "self",
-        null=True,
+        verbose_name=_("previous screening"), null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="rescreens",
         help_text=_("The screening this one repeats against newer list versions."),
     )
-    trigger = models.CharField(max_length=20, choices=ScreeningTrigger.choices, default=ScreeningTrigger.MANUAL)
-    reason = models.TextField(blank=True, help_text=_("Why the screening was started, when not by a person's choice."))
+    trigger = models.CharField(
+        verbose_name=_("trigger"), max_length=20, choices=ScreeningTrigger.choices, default=ScreeningTrigger.MANUAL
+    )
+    reason = models.TextField(
+        verbose_name=_("reason"),
+        blank=True, help_text=_("Why the screening was started, when not by a person's choice.")
+    )
     reason_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("reason template"), null=True, blank=True, editable=False,
         help_text=_("The reason's template and values, to show it in the reader's language (screening.messages)."),
     )
     # The companies the screening's files and chain name, normalised (engine.names.normalise) -> as first written:
     # {"bom": {...}, "chain": {...}}. Recorded once it is done (services.impact), so that a list import can find
     # the screenings it may change without reading their rows again; null until then.
-    party_names = models.JSONField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    prepared_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    party_names = models.JSONField(verbose_name=_("party names"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(verbose_name=_("started"), null=True, blank=True)
+    prepared_at = models.DateTimeField(verbose_name=_("prepared"), null=True, blank=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("screening")
@@ -313,15 +352,18 @@ class Screening(models.Model):
 class ListImportImpact(models.Model):
     """What one imported list version did to the screenings in use: how many were checked and re-screened."""
 
-    version = models.OneToOneField(ListVersion, on_delete=models.CASCADE, related_name="impact")
-    screenings_checked = models.PositiveIntegerField(default=0)
-    screenings_affected = models.PositiveIntegerField(default=0)
-    screenings_rescreened = models.PositiveIntegerField(default=0)
+    version = models.OneToOneField(
+        ListVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="impact"
+    )
+    screenings_checked = models.PositiveIntegerField(verbose_name=_("screenings checked"), default=0)
+    screenings_affected = models.PositiveIntegerField(verbose_name=_("screenings affected"), default=0)
+    screenings_rescreened = models.PositiveIntegerField(verbose_name=_("screenings re-screened"), default=0)
     details = models.JSONField(
+        verbose_name=_("details"),
         default=list, blank=True, help_text=_("Per affected screening: its id, the new screening's id and why.")
     )
-    started_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(verbose_name=_("started"), auto_now_add=True)
+    finished_at = models.DateTimeField(verbose_name=_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -335,13 +377,19 @@ class ListImportImpact(models.Model):
 class ScreeningChunk(models.Model):
     """A slice of a screening's rows, screened by one task. Created before any task is queued."""
 
-    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="chunks")
-    index = models.PositiveIntegerField()
-    status = models.CharField(max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING)
-    row_count = models.PositiveIntegerField(default=0)
-    payload = PackedField(default=dict, help_text=_("The chunk's BOM rows, as the reader gave them."))
-    attempts = models.PositiveIntegerField(default=0)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    screening = models.ForeignKey(
+        Screening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="chunks"
+    )
+    index = models.PositiveIntegerField(verbose_name=_("chunk number"))
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=ChunkStatus.choices, default=ChunkStatus.PENDING
+    )
+    row_count = models.PositiveIntegerField(verbose_name=_("rows"), default=0)
+    payload = PackedField(
+        verbose_name=_("payload"), default=dict, help_text=_("The chunk's BOM rows, as the reader gave them.")
+    )
+    attempts = models.PositiveIntegerField(verbose_name=_("attempts"), default=0)
+    finished_at = models.DateTimeField(verbose_name=_("finished"), null=True, blank=True)
 
     class Meta:
         ordering = ["screening", "index"]
@@ -359,43 +407,60 @@ _EXCEPTION_REASON = re.compile(r"Standing exception #(?P<number>\d+): (?P<reason
 class Finding(models.Model):
     """One flag on one cell: where, what, which listed entity in which version, how sure, through which chain."""
 
-    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="findings")
-    chunk = models.ForeignKey(ScreeningChunk, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    file_name = models.CharField(max_length=255)
-    sheet = models.CharField(max_length=255, blank=True)
-    row = models.PositiveIntegerField(null=True, blank=True)
-    column = models.CharField(max_length=255, blank=True)
-    field = models.CharField(max_length=30)
-    value = models.TextField()
-    party = models.CharField(max_length=500)
-    rule = models.CharField(max_length=50)
-    severity = models.CharField(max_length=10, choices=Severity.choices)
-    domain = models.CharField(max_length=20, choices=NetworkDomain.choices, blank=True)
-    entity = models.ForeignKey(Entity, null=True, blank=True, on_delete=models.PROTECT, related_name="findings")
-    entity_key = models.CharField(max_length=64, blank=True, help_text=_("The entity's id, or empty."))
-    score = models.FloatField(null=True, blank=True)
-    path = models.JSONField(default=list)
-    explanation = models.TextField()
+    screening = models.ForeignKey(
+        Screening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="findings"
+    )
+    chunk = models.ForeignKey(
+        ScreeningChunk, verbose_name=_("chunk"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    file_name = models.CharField(verbose_name=_("file name"), max_length=255)
+    sheet = models.CharField(verbose_name=_("sheet"), max_length=255, blank=True)
+    row = models.PositiveIntegerField(verbose_name=_("row"), null=True, blank=True)
+    column = models.CharField(verbose_name=_("column"), max_length=255, blank=True)
+    field = models.CharField(verbose_name=_("field"), max_length=30)
+    value = models.TextField(verbose_name=_("value"))
+    party = models.CharField(verbose_name=_("party"), max_length=500)
+    rule = models.CharField(verbose_name=_("rule"), max_length=50)
+    severity = models.CharField(verbose_name=_("severity"), max_length=10, choices=Severity.choices)
+    domain = models.CharField(
+        verbose_name=_("network domain"), max_length=20, choices=NetworkDomain.choices, blank=True
+    )
+    entity = models.ForeignKey(
+        Entity, verbose_name=_("listed entity"),
+        null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+    )
+    entity_key = models.CharField(
+        verbose_name=_("entity key"), max_length=64, blank=True, help_text=_("The entity's id, or empty.")
+    )
+    score = models.FloatField(verbose_name=_("score"), null=True, blank=True)
+    path = models.JSONField(verbose_name=_("chain"), default=list)
+    explanation = models.TextField(verbose_name=_("explanation"))
     # JSON as text, not jsonb: written by COPY for thousands of findings, read only to be shown.
     explanation_template = models.TextField(
-        blank=True, default="", editable=False,
+        verbose_name=_("explanation template"), blank=True, default="", editable=False,
         help_text=_("The explanation's template and values (JSON), to show it in the reader's language."),
     )
-    cells = models.JSONField(default=dict, blank=True, help_text=_("The row's values, by header."))
+    cells = models.JSONField(
+        verbose_name=_("row values"), default=dict, blank=True, help_text=_("The row's values, by header.")
+    )
 
     # The review: a person's decision, a standing exception's, or one carried over from an earlier screening.
-    decision = models.CharField(max_length=10, choices=Decision.choices, blank=True, default=Decision.OPEN)
-    decision_reason = models.TextField(blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    decision = models.CharField(
+        verbose_name=_("decision"), max_length=10, choices=Decision.choices, blank=True, default=Decision.OPEN
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(verbose_name=_("decision reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(verbose_name=_("decided"), null=True, blank=True)
     decided_by_exception = models.ForeignKey(
-        "StandingException", null=True, blank=True, on_delete=models.SET_NULL, related_name="findings",
+        "StandingException", verbose_name=_("decided by exception"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="findings",
         help_text=_("The standing exception that dismissed this finding automatically."),
     )
     carried_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "self", verbose_name=_("carried over from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("The finding of an earlier screening whose decision was carried over to this one."),
     )
 
@@ -461,19 +526,22 @@ class Finding(models.Model):
 class ScreeningError(models.Model):
     """A problem in an input file that did not stop the screening (or the one that did)."""
 
-    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="errors")
+    screening = models.ForeignKey(
+        Screening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="errors"
+    )
     # A cell's problem found while its chunk was screened (replaced if the chunk runs again); null for the
     # problems found while reading the files.
     chunk = models.ForeignKey(
-        "ScreeningChunk", null=True, blank=True, on_delete=models.CASCADE, related_name="errors", editable=False
+        "ScreeningChunk", verbose_name=_("chunk"),
+        null=True, blank=True, on_delete=models.CASCADE, related_name="errors", editable=False
     )
-    file_name = models.CharField(max_length=255)
-    sheet = models.CharField(max_length=255, blank=True)
-    row = models.PositiveIntegerField(null=True, blank=True)
-    column = models.CharField(max_length=255, blank=True)
-    message = models.TextField()
+    file_name = models.CharField(verbose_name=_("file name"), max_length=255)
+    sheet = models.CharField(verbose_name=_("sheet"), max_length=255, blank=True)
+    row = models.PositiveIntegerField(verbose_name=_("row"), null=True, blank=True)
+    column = models.CharField(verbose_name=_("column"), max_length=255, blank=True)
+    message = models.TextField(verbose_name=_("message"))
     message_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("message template"), null=True, blank=True, editable=False,
         help_text=_("The message's template and values, to show it in the reader's language (screening.messages)."),
     )
 
@@ -500,25 +568,32 @@ class StandingException(models.Model):
     entity name automatically, and say which exception did it.
     """
 
-    scope = models.CharField(max_length=100, blank=True, db_index=True)
-    value_key = models.CharField(max_length=1000, help_text=_("The cell value, normalised (engine.names.normalise)."))
-    value = models.TextField(help_text=_("The cell value as written where the exception was made."))
-    list_name = models.CharField(max_length=200, blank=True)
-    entity_name = models.CharField(max_length=500, blank=True)
-    reason = models.TextField()
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    scope = models.CharField(verbose_name=_("scope"), max_length=100, blank=True, db_index=True)
+    value_key = models.CharField(
+        verbose_name=_("value key"),
+        max_length=1000, help_text=_("The cell value, normalised (engine.names.normalise).")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    value = models.TextField(
+        verbose_name=_("value"), help_text=_("The cell value as written where the exception was made.")
+    )
+    list_name = models.CharField(verbose_name=_("list"), max_length=200, blank=True)
+    entity_name = models.CharField(verbose_name=_("entity"), max_length=500, blank=True)
+    reason = models.TextField(verbose_name=_("reason"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
     source_finding = models.ForeignKey(
-        Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Finding, verbose_name=_("from finding"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         help_text=_("The finding whose dismissal made this exception."),
     )
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(verbose_name=_("revoked"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("revoked by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    revoke_reason = models.TextField(blank=True)
+    revoke_reason = models.TextField(verbose_name=_("reason for revoking"), blank=True)
 
     class Meta:
         verbose_name = _("standing exception")
@@ -558,25 +633,37 @@ class AuditQuerySet(models.QuerySet):
 class AuditEntry(models.Model):
     """One thing a person (or the system) did, written once and never changed: the audit log."""
 
-    scope = models.CharField(max_length=100, blank=True, db_index=True)
-    subject_type = models.ForeignKey(ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    subject_id = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 - as Screening.subject_id
+    scope = models.CharField(verbose_name=_("scope"), max_length=100, blank=True, db_index=True)
+    subject_type = models.ForeignKey(
+        ContentType, verbose_name=_("subject type"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject_id = models.CharField(  # noqa: DJ001 - as Screening.subject_id
+        verbose_name=_("subject ID"), max_length=64, null=True, blank=True
+    )
     subject = GenericForeignKey("subject_type", "subject_id")
     screening = models.ForeignKey(
-        Screening, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+        Screening, verbose_name=_("screening"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, verbose_name=_("user"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    actor_name = models.CharField(max_length=300, blank=True, help_text=_("Who, as they were named at the time."))
-    action = models.CharField(max_length=50, db_index=True, help_text='What happened, such as "finding.dismissed".')
-    summary = models.TextField(help_text=_("What happened, in a sentence a person can read a year later."))
+    actor_name = models.CharField(
+        verbose_name=_("user's name"), max_length=300, blank=True, help_text=_("Who, as they were named at the time.")
+    )
+    action = models.CharField(
+        verbose_name=_("action"), max_length=50, db_index=True, help_text='What happened, such as "finding.dismissed".'
+    )
+    summary = models.TextField(
+        verbose_name=_("summary"), help_text=_("What happened, in a sentence a person can read a year later.")
+    )
     summary_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("summary template"), null=True, blank=True, editable=False,
         help_text=_("The summary's template and values, to show it in the reader's language (screening.messages)."),
     )
-    details = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    details = models.JSONField(verbose_name=_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True, db_index=True)
 
     objects = AuditQuerySet.as_manager()
 
@@ -616,16 +703,23 @@ class ApiToken(models.Model):
     """A secret a program authenticates with, as the user it belongs to. Only its SHA-256 is stored: the token
     is shown once, when it is made. Revoking it stops it at once."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100, help_text=_("What the token is for, e.g. the client system's name."))
-    prefix = models.CharField(max_length=16, help_text=_("The token's first characters, to tell tokens apart."))
-    key_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
+    name = models.CharField(
+        verbose_name=_("name"), max_length=100, help_text=_("What the token is for, e.g. the client system's name.")
+    )
+    prefix = models.CharField(
+        verbose_name=_("prefix"), max_length=16, help_text=_("The token's first characters, to tell tokens apart.")
+    )
+    key_hash = models.CharField(verbose_name=_("key hash"), max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    last_used_at = models.DateTimeField(verbose_name=_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(verbose_name=_("revoked"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -641,15 +735,22 @@ class ApiToken(models.Model):
 class IdempotencyRecord(models.Model):
     """The first response to a POST with an Idempotency-Key, returned again for a retry with the same body."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=255)
-    method = models.CharField(max_length=10)
-    path = models.CharField(max_length=1000)
-    fingerprint = models.CharField(max_length=64, help_text=_("SHA-256 of the request's method, path and body."))
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True, help_text=_("Empty while in progress."))
-    response = models.JSONField(null=True, blank=True)
-    headers = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="+"
+    )
+    key = models.CharField(verbose_name=_("idempotency key"), max_length=255)
+    method = models.CharField(verbose_name=_("HTTP method"), max_length=10)
+    path = models.CharField(verbose_name=_("request path"), max_length=1000)
+    fingerprint = models.CharField(
+        verbose_name=_("request fingerprint"),
+        max_length=64, help_text=_("SHA-256 of the request's method, path and body.")
+    )
+    status_code = models.PositiveSmallIntegerField(
+        verbose_name=_("status code"), null=True, blank=True, help_text=_("Empty while in progress.")
+    )
+    response = models.JSONField(verbose_name=_("response"), null=True, blank=True)
+    headers = models.JSONField(verbose_name=_("response headers"), default=dict, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True, db_index=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="screening_idempotency_unique_key")]
@@ -659,21 +760,25 @@ class IdempotencyRecord(models.Model):
 class WebhookEndpoint(models.Model):
     """A URL an API client registered to be told when its scope's screenings finish, fail or change verdict."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="webhook_endpoints")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
     scope = models.CharField(
-        max_length=100, blank=True, db_index=True,
+        verbose_name=_("scope"), max_length=100, blank=True, db_index=True,
         help_text=_("The owner's scope when registered: whose events it gets."),
     )
-    url = models.URLField("URL", max_length=500)
+    url = models.URLField(_("URL"), max_length=500)
     secret = models.CharField(
+        verbose_name=_("secret"),
         max_length=100, help_text=_("Signs every request (HMAC-SHA256); shown to the owner once.")
     )
     events = models.JSONField(
+        verbose_name=_("events"),
         default=list, blank=True, help_text=_("The event types to send (screening.done, ...); empty for all.")
     )
-    description = models.CharField(max_length=200, blank=True)
-    is_active = models.BooleanField(default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    description = models.CharField(verbose_name=_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(verbose_name=_("active"), default=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("webhook endpoint")
@@ -690,29 +795,41 @@ class WebhookEndpoint(models.Model):
 class WebhookDelivery(models.Model):
     """One event for one endpoint: queued once, tried with backoff until delivered or given up, every try logged."""
 
-    endpoint = models.ForeignKey(WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries")
-    event_id = models.UUIDField(help_text=_("The event's id: the same for every endpoint and every try."))
-    event_type = models.CharField(max_length=50)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, verbose_name=_("endpoint"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField(
+        verbose_name=_("event ID"), help_text=_("The event's id: the same for every endpoint and every try.")
+    )
+    event_type = models.CharField(verbose_name=_("event type"), max_length=50)
     event_key = models.CharField(
+        verbose_name=_("event key"),
         max_length=100, help_text='What the event is about, such as "screening.done:12": queued once per endpoint.'
     )
-    payload = models.JSONField()
-    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
-    attempts = models.PositiveIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(null=True, blank=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    response_status = models.PositiveIntegerField(null=True, blank=True, help_text=_("The last try's HTTP status."))
-    response_body = models.TextField(blank=True, help_text=_("The start of the last try's response body."))
-    error = models.TextField(blank=True, help_text=_("Why the last try failed, when it did."))
+    payload = models.JSONField(verbose_name=_("payload"))
+    status = models.CharField(
+        verbose_name=_("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(verbose_name=_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(verbose_name=_("next attempt"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(verbose_name=_("last attempt"), null=True, blank=True)
+    response_status = models.PositiveIntegerField(
+        verbose_name=_("response status"), null=True, blank=True, help_text=_("The last try's HTTP status.")
+    )
+    response_body = models.TextField(
+        verbose_name=_("response body"), blank=True, help_text=_("The start of the last try's response body.")
+    )
+    error = models.TextField(verbose_name=_("error"), blank=True, help_text=_("Why the last try failed, when it did."))
     error_template = models.JSONField(
-        null=True, blank=True, editable=False,
+        verbose_name=_("error template"), null=True, blank=True, editable=False,
         help_text=_("The error's template and values, to show it in the reader's language (screening.messages)."),
     )
     attempt_log = models.JSONField(
+        verbose_name=_("attempt log"),
         default=list, blank=True, help_text=_("Every try: when, HTTP status, the start of the body, error, duration.")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(verbose_name=_("created"), auto_now_add=True)
+    delivered_at = models.DateTimeField(verbose_name=_("delivered"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("webhook delivery")

@@ -13,17 +13,20 @@ from pathlib import Path
 import polib
 import pytest
 from babel.messages.extract import extract
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation.template import templatize
 
 from procurement.choices import BulkItemOutcome, BulkUploadStatus, Role
 from procurement.models import BulkUploadItem, Notification, UserPreference
 from procurement.services import api_client_create
-from screening.models import StandingException
+from screening.models import StandingException, SupplierList
 from screening.services.reviews import finding_decide
 from tests.factories import BidFactory, LotFactory, OrganisationFactory, TenderFactory, UserFactory
 from tests.procurement.conftest import bulk_upload_for, document_for
@@ -356,6 +359,63 @@ def test_the_password_reset_email_is_written_in_the_requesters_language(language
     leftovers = [phrase for phrase in english_left_over(language) if phrase in message.subject + message.body]
     assert not leftovers, f"the {language} e-mail still says {leftovers}"
     assert RESET_SUBJECT[language] in message.subject
+
+
+# -- model field names: the admin's forms, columns and filters and the ModelForms' labels come from them
+
+# Field names written the same way in a language (codes and acronyms); every other name must differ from English.
+SAME_IN_LANGUAGE = {
+    "cs": {"LEI", "SHA-256", "URL"},
+    "bg": {"LEI", "SHA-256", "URL"},
+}
+
+
+def model_fields() -> list:
+    """Every concrete field of every model of both apps that is not made by Django (the primary key, say),
+    editable or not: the admin shows the others read-only under the same names."""
+    return [
+        (model, field)
+        for app in APPS
+        for model in apps.get_app_config(app).get_models()
+        for field in model._meta.get_fields()
+        if getattr(field, "concrete", False) and not field.auto_created
+    ]
+
+
+def test_every_model_field_has_a_translatable_name():
+    fields = model_fields()
+    assert len([field for _model, field in fields if field.editable]) > 200
+    unnamed = [f"{model._meta.label}.{field.name}" for model, field in fields
+               if not isinstance(field.verbose_name, Promise)]
+    assert not unnamed, f"{len(unnamed)} field(s) named in English only (give them verbose_name=_(...)): {unnamed}"
+
+
+@pytest.mark.parametrize("language", ["cs", "bg"])
+def test_every_model_field_name_is_translated(language):
+    untranslated = []
+    for model, field in model_fields():
+        with translation.override("en"):
+            english = str(field.verbose_name)
+        with translation.override(language):
+            translated = str(field.verbose_name)
+        if translated == english and english not in SAME_IN_LANGUAGE[language]:
+            untranslated.append(f"{model._meta.label}.{field.name} ({english!r})")
+    assert not untranslated, f"field names still English in {language}: {untranslated}"
+
+
+@pytest.mark.django_db
+def test_the_admin_names_a_supplier_lists_fields_in_czech():
+    superuser = UserFactory(username="admin_fields", is_staff=True, is_superuser=True)
+    supplier_list = SupplierList.objects.create(name="Interní seznam", kind="restricted", publisher="Agentura")
+    browser = Client(HTTP_ACCEPT_LANGUAGE="cs")
+    browser.force_login(superuser)
+    response = browser.get(reverse("admin:screening_supplierlist_change", args=[supplier_list.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert re.search(r'<label[^>]*for="id_publisher"[^>]*>Vydavatel:</label>', page), "no Czech label for publisher"
+    assert re.search(r'<label[^>]*for="id_source_url"[^>]*>URL zdroje:</label>', page)
+    assert ">Publisher:<" not in page
+    assert ">Source url:<" not in page
 
 
 # -- the switcher
