@@ -7,12 +7,12 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import FileRole
@@ -76,6 +76,7 @@ class ListVersionInline(ReadOnlyInline):
 @admin.register(SupplierList)
 class SupplierListAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "publisher", "is_active", "latest_version"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}  # a bare "www.fcc.gov/..." is https
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "publisher"]
     inlines = [ListVersionInline]
@@ -87,7 +88,11 @@ class SupplierListAdmin(admin.ModelAdmin):
     @admin.display(description=_("Latest version"))
     def latest_version(self, obj):
         version = obj.current_version
-        return f"v{version.number} ({version.entity_count} entities)" if version else "—"
+        if version is None:
+            return "—"
+        return ngettext(
+            "v%(number)s (%(count)s entity)", "v%(number)s (%(count)s entities)", version.entity_count
+        ) % {"number": version.number, "count": version.entity_count}
 
     def get_urls(self):
         return [

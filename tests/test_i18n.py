@@ -418,6 +418,19 @@ def test_the_admin_names_a_supplier_lists_fields_in_czech():
     assert ">Source url:<" not in page
 
 
+@pytest.mark.django_db
+def test_the_admin_list_of_supplier_lists_counts_entities_in_czech(sample_lists):
+    superuser = UserFactory(username="admin_counts", is_staff=True, is_superuser=True)
+    browser = Client(HTTP_ACCEPT_LANGUAGE="cs")
+    browser.force_login(superuser)
+
+    page = browser.get(reverse("admin:screening_supplierlist_changelist")).content.decode()
+
+    counts = re.findall(r"v\d+ \((\d+) (\w+)\)", page)
+    assert counts and all(word in ("subjekt", "subjekty", "subjektu", "subjektů") for _n, word in counts), counts
+    assert "entities)" not in page
+
+
 # -- the switcher
 
 
