@@ -1069,16 +1069,23 @@ def _is_reader_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
+def _read_failure(exc: BaseException, filename: str, sheet: str = "") -> BomReadError | None:
+    """What a third-party reader's failure means for the officer, or None for what must go on up as it is (our
+    own BomReadError, KeyboardInterrupt, SystemExit)."""
+    if isinstance(exc, BomReadError) or not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+        return None
+    return _reader_failed(exc, filename, sheet)
+
+
 def _guarded(call: Callable, filename: str, sheet: str = ""):
     """Runs a reader call, turning any failure of a third-party reader into BomReadError."""
     try:
         return call()
-    except BomReadError:
-        raise
     except BaseException as exc:
-        if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+        failure = _read_failure(exc, filename, sheet)
+        if failure is None:
             raise
-        raise _reader_failed(exc, filename, sheet) from exc
+        raise failure from exc
 
 
 class _CalamineBook:
@@ -1602,7 +1609,7 @@ class BomReader:
         for plan in self._workbook.plans:
             if plan.info.kind == SHEET_BOM:
                 layout = self._layout(plan)
-                yield layout, self._raw_rows(plan, layout)
+                yield layout, self._raw_rows(plan)
 
     def _layout(self, plan: _Plan) -> SheetLayout:
         header = plan.header
@@ -1619,7 +1626,7 @@ class BomReader:
             encoding=book.encoding if text_checks and not book.verified else "",
         )
 
-    def _raw_rows(self, plan: _Plan, layout: SheetLayout) -> Iterator[tuple[int, list]]:
+    def _raw_rows(self, plan: _Plan) -> Iterator[tuple[int, list]]:
         filename, sheet = self.filename, plan.info.name
         indexes = [c.index for c in plan.header.columns]
         width_needed = max(indexes) + 1
@@ -1627,7 +1634,7 @@ class BomReader:
         blank = len(indexes)
         max_rows = self.limits.max_rows
         rows = self._workbook.read(plan)
-        try:  # as _guarded_iter, without a generator more per row
+        try:  # as _guarded_iter does, without one more generator per row
             for rownum, cells in rows:
                 if len(cells) < width_needed:
                     cells = [*cells, *([None] * (width_needed - len(cells)))]
@@ -1641,17 +1648,16 @@ class BomReader:
                         location=Location(filename, sheet, rownum),
                     )
                 yield rownum, picked
-        except BomReadError:
-            raise
         except BaseException as exc:
-            if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+            failure = _read_failure(exc, filename, sheet)
+            if failure is None:
                 raise
-            raise _reader_failed(exc, filename, sheet) from exc
+            raise failure from exc
 
     def _sheet_rows(self, plan: _Plan) -> Iterator[BomRow]:
         layout = self._layout(plan)
         cook, errors = layout.cook, self._row_errors
-        for rownum, cells in self._raw_rows(plan, layout):
+        for rownum, cells in self._raw_rows(plan):
             row = cook(rownum, cells, errors)
             if row is not None:
                 self.rows_read += 1
@@ -1926,12 +1932,11 @@ def _guarded_iter(rows: Iterator[tuple[int, list]], filename: str, sheet: str) -
     """The rows, with a reader's failure while iterating (openpyxl parses as it goes) as BomReadError."""
     try:
         yield from rows
-    except BomReadError:
-        raise
     except BaseException as exc:
-        if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+        failure = _read_failure(exc, filename, sheet)
+        if failure is None:
             raise
-        raise _reader_failed(exc, filename, sheet) from exc
+        raise failure from exc
 
 
 __all__ = [

@@ -311,6 +311,17 @@ class _ChunkWriter:
 # (four times the time of the binary transfer), and read them back as text the same way.
 
 
+@contextlib.contextmanager
+def _binary_cursor():
+    """A psycopg cursor on Django's connection (in its transaction) that binds on the server, so bytes travel as
+    binary; its errors come out as Django's."""
+    import psycopg  # the PostgreSQL driver, there when PostgreSQL is
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
 def _chunk_insert(chunk: ScreeningChunk, payload: bytes) -> None:
     if connection.vendor != "postgresql":
         chunk.payload = payload
@@ -325,10 +336,7 @@ def _chunk_insert(chunk: ScreeningChunk, payload: bytes) -> None:
         f"INSERT INTO {quote(ScreeningChunk._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
-    import psycopg  # the PostgreSQL driver, there when PostgreSQL is
-
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with _binary_cursor() as cursor:
         cursor.execute(statement, values)
 
 
@@ -336,11 +344,8 @@ def chunk_payload(chunk_id: int):
     """A chunk's payload, decoded."""
     if connection.vendor != "postgresql":
         return ScreeningChunk.objects.filter(pk=chunk_id).values_list("payload", flat=True).get()
-    import psycopg
-
     table = connection.ops.quote_name(ScreeningChunk._meta.db_table)
-    connection.ensure_connection()
-    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+    with _binary_cursor() as cursor:
         cursor.execute(f"SELECT payload FROM {table} WHERE id = %s", [chunk_id], binary=True)  # noqa: S608
         found = cursor.fetchone()
     if found is None:
