@@ -213,7 +213,16 @@ class EntityIndex:
                 for word in neighbours.get(unit, ()):
                     query.candidates.update(_ids(self._postings[word]))
             results[norm] = self._matches(query)
-        return {text: list(results.get(norm, ())) for text, norm in by_text.items()}
+        found = {text: list(results.get(norm, ())) for text, norm in by_text.items()}
+        # Names written differently that normalise alike ("Huawei", "华为") share the candidates, but each is told
+        # the listed name written like itself, whichever of them came first.
+        for text, norm in by_text.items():
+            query = queries.get(norm)
+            if query is not None and query.text != text:
+                alike = self._query(text, query.tokens, norm)
+                alike.candidates = query.candidates
+                found[text] = self._matches(alike)
+        return found
 
     def _query(self, text: str, tokens: tuple[str, ...], norm: str) -> _Query:
         distinct = _distinctive(tokens)

@@ -292,6 +292,18 @@ def test_match_many_answers_every_name_once(index):
     assert results["Nokia Oyj"][0].entity.key == "nokia"
 
 
+@pytest.mark.parametrize("order", [1, -1])
+def test_names_that_normalise_alike_are_each_told_the_listed_name_written_like_them(index, order):
+    # given the Chinese and the English name of Huawei in one BOM, which normalise alike, in either order
+    names = ["华为技术有限公司", "Huawei Technologies Company"][::order]
+    # when they are matched in one call
+    results = index.match_many(names)
+    # then each one's evidence names the listed alias written like it, not the one that came first
+    assert results["华为技术有限公司"][0].matched_name == "华为技术有限公司"
+    assert results["Huawei Technologies Company"][0].matched_name == "Huawei Technologies Company"
+    assert '"Huawei Technologies Company"' in str(results["Huawei Technologies Company"][0].explanation)
+
+
 def test_entity_count_counts_entities_not_names(index):
     assert index.entity_count == len(ENTITIES)
 
