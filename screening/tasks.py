@@ -1,8 +1,9 @@
 """Celery tasks: thin doors into the screening services. They take ids, never objects.
 
-A screening fans out as a group of chunk tasks; the chunk that finishes last queues `finalize_screening`.
-The completion is counted in SQL from chunk rows, so no result backend is needed and a redelivered chunk
-cannot count twice (Celery's chord counter would).
+A screening fans out into chunk tasks, each queued once its chunk row is committed (while the preparation goes on
+reading the file); the chunk that finishes last, or the preparation if it ends after every chunk, queues
+`finalize_screening`. The completion is counted in SQL from chunk rows, so no result backend is needed and a
+redelivered chunk cannot count twice (Celery's chord counter would).
 
 A webhook delivery is a row too: `webhook_deliver` tries it once and queues its own next try after a backoff.
 """
@@ -61,7 +62,11 @@ class ChunkTask(ScreeningTask):
 
 @shared_task(base=ScreeningTask, name="screening.prepare")
 def prepare_screening(screening_id: int) -> None:
-    chunk_ids = screenings.screening_prepare(screening_id=screening_id)
+    # Each chunk is queued as soon as its row is committed, so the other worker processes screen it while this
+    # one reads the rest of the file.
+    chunk_ids = screenings.screening_prepare(
+        screening_id=screening_id, chunk_ready=lambda chunk_id: screen_chunk.delay(chunk_id)
+    )
     if chunk_ids is None:
         return
     if chunk_ids:

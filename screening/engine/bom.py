@@ -20,7 +20,7 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import islice
+from itertools import compress, islice
 from operator import itemgetter
 from typing import BinaryIO
 from xml.parsers import expat
@@ -45,6 +45,7 @@ from screening.engine.records import (
     Message,
     NoHeaderError,
     RowError,
+    RowTable,
     file_size,
     gettext_noop,
     party_key,
@@ -1599,17 +1600,17 @@ class BomReader:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def raw_sheets(self) -> Iterator[tuple[SheetLayout, Iterator[tuple[int, list]]]]:
-        """Each BOM sheet's layout and its rows as read: (row number, the mapped columns' raw cells). Blank rows
-        are left out and counted against the row limit; `layout.cook` makes a BomRow of the rest, where and when
-        the caller likes (a job cooks them in its chunk tasks, in parallel). Iterate each sheet's rows before
-        taking the next sheet."""
+    def raw_sheets(self, batch_rows: int = 1_000) -> Iterator[tuple[SheetLayout, Iterator[list[tuple[int, tuple]]]]]:
+        """Each BOM sheet's layout and its rows as read, in batches of up to `batch_rows`: lists of (row number,
+        the mapped columns' raw cells). Blank rows are left out and counted against the row limit; `layout.cook`
+        or `layout.cook_table` makes lines of the rest, where and when the caller likes (a job cooks them in its
+        chunk tasks, in parallel). Iterate each sheet's batches before taking the next sheet."""
         self.rows_read = self._raw_count = 0
         self._row_errors = []
         for plan in self._workbook.plans:
             if plan.info.kind == SHEET_BOM:
                 layout = self._layout(plan)
-                yield layout, self._raw_rows(plan)
+                yield layout, self._raw_batches(plan, batch_rows)
 
     def _layout(self, plan: _Plan) -> SheetLayout:
         header = plan.header
@@ -1626,7 +1627,9 @@ class BomReader:
             encoding=book.encoding if text_checks and not book.verified else "",
         )
 
-    def _raw_rows(self, plan: _Plan) -> Iterator[tuple[int, list]]:
+    def _raw_batches(self, plan: _Plan, size: int) -> Iterator[list[tuple[int, tuple]]]:
+        """The sheet's non-blank rows, `size` at a time: each batch is sliced, picked and checked with C-level
+        builtins over the whole batch, the job's one loop that runs alone over every row of the file."""
         filename, sheet = self.filename, plan.info.name
         indexes = [c.index for c in plan.header.columns]
         width_needed = max(indexes) + 1
@@ -1635,19 +1638,24 @@ class BomReader:
         max_rows = self.limits.max_rows
         rows = self._workbook.read(plan)
         try:  # as _guarded_iter does, without one more generator per row
-            for rownum, cells in rows:
-                if len(cells) < width_needed:
-                    cells = [*cells, *([None] * (width_needed - len(cells)))]
-                picked = list(pick(cells))
-                if picked.count(None) + picked.count("") == blank:
-                    continue
-                self._raw_count += 1
-                if self._raw_count > max_rows:
+            while batch := list(islice(rows, size)):
+                numbers, cells = zip(*batch, strict=True)
+                if min(map(len, cells)) < width_needed:
+                    pad = [None] * width_needed
+                    cells = [row if len(row) >= width_needed else [*row, *pad[len(row):]] for row in cells]
+                picked = list(map(pick, cells))
+                kept = list(map(any, picked))  # falsy cells only (None, "", 0, False): blank if None or ""
+                for i in [i for i, some in enumerate(kept) if not some]:
+                    kept[i] = picked[i].count(None) + picked[i].count("") != blank
+                batch = list(compress(zip(numbers, picked, strict=True), kept))
+                if self._raw_count + len(batch) > max_rows:
                     raise BomReadError(
                         Message(_TOO_MANY_ROWS, {"limit": max_rows}),
-                        location=Location(filename, sheet, rownum),
+                        location=Location(filename, sheet, batch[max_rows - self._raw_count][0]),
                     )
-                yield rownum, picked
+                self._raw_count += len(batch)
+                if batch:
+                    yield batch
         except BaseException as exc:
             failure = _read_failure(exc, filename, sheet)
             if failure is None:
@@ -1657,11 +1665,16 @@ class BomReader:
     def _sheet_rows(self, plan: _Plan) -> Iterator[BomRow]:
         layout = self._layout(plan)
         cook, errors = layout.cook, self._row_errors
-        for rownum, cells in self._raw_rows(plan):
-            row = cook(rownum, cells, errors)
-            if row is not None:
-                self.rows_read += 1
-                yield row
+        for batch in self._raw_batches(plan, 1_000):
+            for rownum, cells in batch:
+                row = cook(rownum, cells, errors)
+                if row is not None:
+                    self.rows_read += 1
+                    yield row
+
+
+_UNHASHABLE = frozenset({dict, list})  # a typed cell carried through a payload as {"text", "what"}
+_NUMBER_KINDS = frozenset({bool, int, float})
 
 
 class SheetLayout:
@@ -1754,6 +1767,132 @@ class SheetLayout:
                 return self._cook_checked(rownum, cells, errors)
             values[key] = value
         return self._row(rownum, values)
+
+    def cook_table(self, raw: list[tuple[int, list]], errors: list[RowError]) -> RowTable:
+        """The lines of many raw rows of this sheet as one RowTable: the same lines, values and row errors as
+        cook() row by row, worked out a column at a time. Text columns (most of a BOM) are checked and stripped
+        with a few passes of C-level builtins; rows that need a word (a NUL, a long cell, a date or a number where
+        a company belongs...) are cooked one by one by the checked path, as cook() would."""
+        keys, count = self._keys, len(raw)
+        width = len(keys)
+        numbers = [rownum for rownum, _cells in raw]
+        rows_cells = [cells for _rownum, cells in raw]
+        if any(len(cells) != width for cells in rows_cells):
+            rows_cells = [[*cells[:width], *([None] * (width - len(cells)))] for cells in rows_cells]
+        raw_columns = list(zip(*rows_cells, strict=True)) if count else [() for _key in keys]
+        checked: set[int] = set()  # rows to cook one by one, with every check
+        columns: list[list[str]] = []
+        for raw_column, is_company in zip(raw_columns, self._company, strict=True):
+            columns.append(self._cook_column(raw_column, is_company, checked))
+        table_columns = dict(zip(keys, columns, strict=True))
+        country = table_columns.get(_COUNTRY_KEY)
+        if country is not None:
+            codes = {cell: ",".join(country_codes(cell)) if cell else "" for cell in set(country)}
+            table_columns[COUNTRY_CODE] = [codes[cell] for cell in country]
+        keep = list(map(any, zip(*columns, strict=True))) if columns else []
+        for i in sorted(checked):  # in row order, so their row errors come in the order cook() gives them
+            row = self._cook_checked(numbers[i], rows_cells[i], errors)
+            keep[i] = row is not None
+            if row is not None:
+                for name, cells in table_columns.items():
+                    cells[i] = row.values.get(name, "")
+        self._drop_repeated_headers(table_columns, keep, checked)
+        if not all(keep):
+            numbers = list(compress(numbers, keep))
+            table_columns = {name: list(compress(cells, keep)) for name, cells in table_columns.items()}
+        return RowTable(self.file, self.sheet, self.row_headers, numbers, table_columns)
+
+    def _cook_column(self, raw_column: tuple, is_company: bool, checked: set[int]) -> list[str]:
+        """One column's cells as text ("" for empty); the rows that need the checked path go to `checked`."""
+        max_chars, encoding = self.max_chars, self.encoding
+        number_text = self.text_checks and is_company
+        kinds = set(map(type, raw_column))
+        if kinds <= {str, type(None)}:
+            texts = raw_column if type(None) not in kinds else [cell or "" for cell in raw_column]
+            joined = "\x1f".join(texts)
+            if "\x00" in joined:
+                checked.update(i for i, cell in enumerate(texts) if "\x00" in cell)
+            cells = list(map(str.strip, texts))
+            if cells and max(map(len, cells)) > max_chars:
+                checked.update(i for i, cell in enumerate(cells) if len(cell) > max_chars)
+            if encoding and "\ufffd" in joined:
+                checked.update(i for i, cell in enumerate(cells) if "\ufffd" in cell)
+            if number_text:
+                fullmatch = _NUMBER_OR_DATE_TEXT.fullmatch
+                checked.update(i for i, cell in enumerate(cells) if cell and fullmatch(cell))
+            return cells
+        if not (kinds & _UNHASHABLE or (kinds & _NUMBER_KINDS and len(kinds & _NUMBER_KINDS) > 1)):
+            # Numbers and the like repeat down a column (quantities, prices, dates): each distinct value is
+            # turned into text once. (No column mixes kinds that compare equal, so 1, 1.0 and True stay apart.)
+            texts: dict = {}
+            wrong: set = set()
+            for value in set(raw_column):
+                text, fine = self._cell_text(value, is_company)
+                texts[value] = text
+                if not fine:
+                    wrong.add(value)
+            if wrong:
+                checked.update(i for i, value in enumerate(raw_column) if value in wrong)
+            return [texts[value] for value in raw_column]
+        cells = []
+        append = cells.append
+        for i, value in enumerate(raw_column):
+            cls = value.__class__
+            if cls is str:
+                if "\x00" in value:
+                    checked.add(i)
+                value = value.strip()
+                if value and ((number_text and _NUMBER_OR_DATE_TEXT.fullmatch(value))
+                              or (encoding and "\ufffd" in value)):
+                    checked.add(i)
+            elif value is None:
+                value = ""
+            elif cls is float and not is_company:
+                value = str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+            elif cls is int and not is_company:
+                value = str(value)
+            else:  # a date, a boolean, a portable typed cell, or a number where a company is named
+                checked.add(i)
+                value = ""
+            if len(value) > max_chars:
+                checked.add(i)
+            append(value)
+        return cells
+
+    def _cell_text(self, value: object, is_company: bool) -> tuple[str, bool]:
+        """A cell as cook() reads it on its quick pass, and whether that pass takes it as it is (False: the row
+        goes to the checked path)."""
+        cls = value.__class__
+        if cls is str:
+            if "\x00" in value:
+                return "", False
+            text = value.strip()
+            if text and ((is_company and self.text_checks and _NUMBER_OR_DATE_TEXT.fullmatch(text))
+                         or (self.encoding and "\ufffd" in text)):
+                return text, False
+        elif value is None:
+            return "", True
+        elif cls is float and not is_company:
+            text = str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+        elif cls is int and not is_company:
+            text = str(value)
+        else:  # a date, a boolean, or a number where a company is named
+            return "", False
+        return text, len(text) <= self.max_chars
+
+    def _drop_repeated_headers(self, columns: dict[str, list[str]], keep: list[bool], checked: set[int]) -> None:
+        """Marks the rows that repeat the header (a new page of a printed export) as not kept, as _row does."""
+        if not columns or not self.header_fields:
+            return
+        first = self._keys[0]
+        header = self.header_fields.get(first)
+        if header is None:
+            return
+        for i, cell in enumerate(columns[first]):
+            if cell == header and keep[i] and i not in checked:
+                values = {name: cells[i] for name, cells in columns.items() if name != COUNTRY_CODE and cells[i]}
+                if values == self.header_fields:
+                    keep[i] = False
 
     def _cook_checked(self, rownum: int, cells: list, errors: list[RowError]) -> BomRow | None:
         filename, sheet, max_chars = self.file, self.sheet, self.max_chars

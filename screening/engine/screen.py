@@ -30,6 +30,7 @@ from .records import (
     Location,
     Match,
     NetworkDomain,
+    RowTable,
 )
 
 BATCH_ROWS = 5_000
@@ -148,6 +149,57 @@ class Screener:
                 if self._screen_lines:
                     yield from self._line_copies(row)
 
+    def screen_table(self, table: RowTable) -> list[Finding]:
+        """The findings of a table's lines, as screen_rows gives them for table.row(0), table.row(1)...
+
+        A column at a time: each distinct (cell, domain) pair of a party column is screened once, and only the
+        lines whose pair has findings are visited again, so a line with no finding costs a few C-level passes."""
+        count = len(table)
+        if not count:
+            return []
+        columns, headers = table.columns, table.headers
+        domain_cells = columns.get(_DOMAIN_KEY)
+        if domain_cells is None:
+            domains: list = [self._domain("")] * count
+        else:
+            of = {cell: self._domain(cell) for cell in set(domain_cells)}
+            domains = [of[cell] for cell in domain_cells]
+        parties = [(j, key, name, columns[key]) for j, (key, name) in enumerate(PARTY_COLUMNS) if key in columns]
+        distinct = {cell for *_rest, cells in parties for cell in set(cells) if cell}
+        self.prefetch({party for cell in distinct for party in self._split(cell)})
+        placed: list[tuple[int, int, list[Finding], str]] = []  # (line, column order, findings, column header)
+        for j, key, name, cells in parties:
+            pairs = list(zip(cells, domains, strict=True))
+            found = {
+                pair: templates for pair in set(pairs)
+                if pair[0] and (templates := self._cell_findings(pair[0], name, pair[1]))
+            }
+            if found:
+                column = headers.get(key, name)
+                placed += [(i, j, found[pair], column) for i, pair in enumerate(pairs) if pair in found]
+        if self._screen_lines:
+            products = [columns.get(key) or [""] * count for key in _PRODUCT_KEYS]
+            keys = [
+                (*(cell or None for cell in cells), domain) for *cells, domain in zip(*products, domains, strict=True)
+            ]
+            found = {key: templates for key in set(keys) if (templates := self._line_findings_for(key))}
+            placed += [(i, len(PARTY_COLUMNS), found[key], "") for i, key in enumerate(keys) if key in found]
+        placed.sort(key=lambda item: (item[0], item[1]))
+        file, sheet, rows = table.file, table.sheet, table.rows
+        findings: list[Finding] = []
+        for i, j, templates, column in placed:
+            if j < len(PARTY_COLUMNS):
+                cell = columns[PARTY_COLUMNS[j][0]][i]
+                location = Location(file, sheet, rows[i], column)
+                findings += [template.placed(location, cell) for template in templates]
+            else:
+                findings += [
+                    dataclasses.replace(template, location=Location(
+                        file, sheet, rows[i], headers.get(template.field, template.field)))
+                    for template in templates
+                ]
+        return findings
+
     def screen_row(self, row: BomRow) -> Iterator[Finding]:
         return self.screen_rows([row])
 
@@ -158,11 +210,16 @@ class Screener:
             yield dataclasses.replace(template, location=Location(row.file, row.sheet, row.row, column))
 
     def _line_findings(self, values: dict[str, str], domain: NetworkDomain | None) -> list[Finding]:
-        key = (*map(values.get, _PRODUCT_KEYS), domain)
+        return self._line_findings_for((*map(values.get, _PRODUCT_KEYS), domain))
+
+    def _line_findings_for(self, key: tuple) -> list[Finding]:
+        """A line's category findings, by its product cells (None where empty) and its domain."""
         templates = self._lines.get(key)
         if templates is None:
             if len(self._lines) >= MEMO_LIMIT:
                 self._lines.clear()
+            *cells, domain = key
+            values = {name: cell for name, cell in zip(_PRODUCT_KEYS, cells, strict=True) if cell}
             context = PartyContext(
                 location=Location(""), field="", value="", party="", domain=domain, hits=[],
                 categories=self.categories.match_line(values),

@@ -12,9 +12,11 @@ import hashlib
 import json
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import groupby
+from operator import itemgetter
 
 from django.core.files.base import File
 from django.db import IntegrityError, connection, transaction
@@ -26,7 +28,17 @@ from screening import conf
 from screening.choices import AuditAction, ChunkStatus, FileRole, ScreeningStatus, ScreeningTrigger
 from screening.engine.bom import BomReader, ReadLimits, SheetLayout, header_mapping, read_declaration
 from screening.engine.policy import PolicyConfig, verdict
-from screening.engine.records import BomReadError, BomRow, ChainEdge, Finding, Location, Message, RowError, Severity
+from screening.engine.records import (
+    BomReadError,
+    BomRow,
+    ChainEdge,
+    Finding,
+    Location,
+    Message,
+    RowError,
+    RowTable,
+    Severity,
+)
 from screening.engine.screen import Screener
 from screening.fields import PackedField
 from screening.messages import message_json, message_json_text
@@ -262,16 +274,25 @@ def collector_paused() -> Iterator[None]:
 PAYLOAD_VERSION = 2
 
 
+class _PreparationStopped(Exception):
+    """The screening stopped running while its files were being read."""
+
+
 @dataclass
 class _ChunkWriter:
     """Writes a file's rows as chunk rows, as the reader gave them: each row is its sheet's key, its row number
-    and the raw cells of the sheet's mapped columns. Cooking them into BomRows (text, checks, row errors) is left
-    to the chunk tasks, which run in parallel; chunk_payload_rows does it. Payload:
+    and the raw cells of the sheet's mapped columns. Cooking them into lines (text, checks, row errors) is left
+    to the chunk tasks, which run in parallel: chunk_payload_tables does it (chunk_payload_rows a row at a time).
+    Payload:
     {"v": 2, "sheets": {key: SheetLayout.as_dict()}, "rows": [[key, row number, [cell, ...]], ...]}.
+
+    With `stream`, each chunk row is committed on its own, with the job's running totals, and its id goes to
+    `ready` once committed, so its task can start while the rest of the file is read.
     """
 
     screening: Screening
     chunk_rows: int
+    stream: bool = False
     index: int = 0
     rows_total: int = 0
 
@@ -279,31 +300,47 @@ class _ChunkWriter:
         self._rows: list = []
         self._sheets: dict[str, dict] = {}
         self._sheet_count = 0
+        self.ready: Callable[[int], None] | None = None  # told of each chunk once committed, when set
+        self.held: list[int] = []  # committed chunks not handed to `ready`, in order
 
-    def add_sheet(self, layout: SheetLayout, rows: Iterable[tuple[int, list]]) -> None:
+    def add_sheet(self, layout: SheetLayout, batches: Iterable[list[tuple[int, tuple]]]) -> None:
+        """A sheet's rows, as BomReader.raw_sheets gives them in batches."""
         key = str(self._sheet_count)
         self._sheet_count += 1
         sheet = layout.as_dict()
         self._sheets[key] = sheet
-        buffer, limit = self._rows, self.chunk_rows
-        for rownum, cells in rows:
-            buffer.append((key, rownum, cells))
-            if len(buffer) >= limit:
-                self.flush()
-                self._sheets[key] = sheet
-                buffer = self._rows
+        for batch in batches:
+            rows = [(key, rownum, cells) for rownum, cells in batch]
+            while rows:
+                room = self.chunk_rows - len(self._rows)
+                self._rows += rows[:room]
+                rows = rows[room:]
+                if len(self._rows) >= self.chunk_rows:
+                    self.flush()
+                    self._sheets[key] = sheet
 
     def flush(self) -> None:
         if not self._rows:
             return
         payload = {"v": PAYLOAD_VERSION, "sheets": self._sheets, "rows": self._rows}
-        _chunk_insert(
-            ScreeningChunk(screening=self.screening, index=self.index, row_count=len(self._rows)),
-            PackedField.encode(payload, default=SheetLayout.portable_cell),
-        )
+        chunk = ScreeningChunk(screening=self.screening, index=self.index, row_count=len(self._rows))
+        packed = PackedField.encode(payload, default=SheetLayout.portable_cell)
         self.index += 1
         self.rows_total += len(self._rows)
         self._rows, self._sheets = [], {}
+        if not self.stream:
+            _chunk_insert(chunk, packed)
+            return
+        with transaction.atomic():
+            chunk.pk = _chunk_insert(chunk, packed)
+            if not Screening.objects.filter(pk=self.screening.pk, status=ScreeningStatus.RUNNING).update(
+                rows_total=self.rows_total, chunks_total=self.index
+            ):
+                raise _PreparationStopped  # cancelled (or failed) meanwhile: read no further
+        if self.ready is not None:
+            self.ready(chunk.pk)
+        else:
+            self.held.append(chunk.pk)
 
 
 # A chunk's payload is megabytes. On PostgreSQL it goes to and from the server as binary: Django's cursors bind
@@ -322,11 +359,12 @@ def _binary_cursor():
         yield cursor
 
 
-def _chunk_insert(chunk: ScreeningChunk, payload: bytes) -> None:
+def _chunk_insert(chunk: ScreeningChunk, payload: bytes) -> int:
+    """Insert the chunk row with its packed payload; returns its id."""
     if connection.vendor != "postgresql":
         chunk.payload = payload
         chunk.save(force_insert=True)
-        return
+        return chunk.pk
     fields = [f for f in ScreeningChunk._meta.concrete_fields if not f.primary_key]
     values = [
         payload if f.name == "payload" else f.get_db_prep_save(f.pre_save(chunk, add=True), connection) for f in fields
@@ -334,10 +372,11 @@ def _chunk_insert(chunk: ScreeningChunk, payload: bytes) -> None:
     quote = connection.ops.quote_name
     statement = (  # the model's own table and column names
         f"INSERT INTO {quote(ScreeningChunk._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(fields))})"
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(ScreeningChunk._meta.pk.column)}"
     )
     with _binary_cursor() as cursor:
         cursor.execute(statement, values)
+        return cursor.fetchone()[0]
 
 
 def chunk_payload(chunk_id: int):
@@ -367,6 +406,20 @@ def chunk_payload_rows(payload: dict, errors: list[RowError] | None = None) -> I
             yield row
 
 
+def chunk_payload_tables(payload: dict, errors: list[RowError] | None = None) -> list[RowTable]:
+    """The BOM lines a chunk row holds, a table per sheet (SheetLayout.cook_table); the cells' problems go to
+    `errors`."""
+    if errors is None:
+        errors = []
+    if payload.get("v") != PAYLOAD_VERSION:
+        return RowTable.of_rows(_payload_v1_rows(payload))
+    layouts = {key: SheetLayout.from_dict(sheet) for key, sheet in payload["sheets"].items()}
+    return [
+        layouts[key].cook_table([(number, cells) for _key, number, cells in rows], errors)
+        for key, rows in groupby(payload["rows"], key=itemgetter(0))
+    ]
+
+
 def _payload_v1_rows(payload: dict) -> Iterator[BomRow]:
     """Chunks written before version 2 held cooked rows: the values in the order of their sheet's "fields"."""
     sheets = payload["sheets"]
@@ -394,11 +447,20 @@ def _save_errors(screening: Screening, errors: Iterable[RowError], chunk: Screen
     return len(rows)
 
 
-def screening_prepare(*, screening_id: int) -> list[int] | None:
-    """Read every file into chunk rows and return the chunk ids to queue (none when nothing is left to do).
+def screening_prepare(*, screening_id: int, chunk_ready: Callable[[int], None] | None = None) -> list[int] | None:
+    """Read every file into chunk rows. Returns the ids of the chunks for the caller to queue; [] when there is no
+    chunk left to queue and the job is ready to be finalised; None when there is nothing for the caller to do
+    (another preparation of the same screening is still reading, or chunks already handed out will finish it).
 
-    A failure to read any file fails the whole screening with the reader's message; the files are kept.
-    Returns None when another preparation of the same screening is at work (a duplicate message).
+    With `chunk_ready` (the worker's way), chunks are screened while the files are still being read: each chunk
+    row is committed on its own and its id handed to chunk_ready, which queues its task. A chunk is screened
+    against the bid's whole subcontracting chain, so every chain is read first: a single BOM file's chain sheet
+    is read before its rows and its chunks go out as they are written; with several BOM files, the chunks go out
+    once the last file has been read. Whichever comes last, the last chunk or the end of the preparation,
+    finalises the job: both look under the job row's lock (see screening_chunk_run).
+
+    A failure to read any file fails the whole screening with the reader's message and discards what its chunks
+    stored; the files are kept.
     """
     claimed = Screening.objects.filter(pk=screening_id, status=ScreeningStatus.QUEUED).update(
         status=ScreeningStatus.RUNNING, started_at=timezone.now()
@@ -413,16 +475,16 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
         if screening.started_at and timezone.now() - screening.started_at < PREPARE_LEASE:
             return None  # a duplicate message while the first preparation is still reading the files
     # A fresh start, or a retry of a preparation that died half-way: begin again from nothing.
-    screening.chunks.all().delete()
-    screening.errors.all().delete()
-    screening.findings.all().delete()
+    _chunks_discard(screening_id)
 
     limits = read_limits()
     extra_headers = PolicyConfig.from_dict(screening.policy).extra_headers
     files = list(screening.files.order_by("pk"))
+    boms = [upload for upload in files if upload.role == FileRole.BOM]
+    stream = chunk_ready is not None
     edges: list[ChainEdge] = []
     errors: list[RowError] = []
-    writer = _ChunkWriter(screening, conf.get("CHUNK_ROWS"))
+    writer = _ChunkWriter(screening, conf.get("CHUNK_ROWS"), stream=stream)
     try:
         for upload in files:
             if upload.role != FileRole.DECLARATION:
@@ -433,51 +495,80 @@ def screening_prepare(*, screening_id: int) -> list[int] | None:
                 )
             edges.extend(found)
             errors.extend(problems)
-        with transaction.atomic(), collector_paused():
-            for upload in files:
-                if upload.role != FileRole.BOM:
-                    continue
+        with (transaction.atomic() if not stream else contextlib.nullcontext()), collector_paused():
+            for upload in boms:
                 with (
                     upload.file.open("rb") as handle,
                     BomReader(
                         handle, filename=upload.original_name, limits=limits, extra_headers=extra_headers
                     ) as reader,
                 ):
-                    for layout, rows in reader.raw_sheets():
-                        writer.add_sheet(layout, rows)
-                    writer.flush()
                     edges.extend(reader.chain_edges())
+                    if stream and len(boms) == 1:
+                        # The whole chain is known: store it for the chunk tasks, then send chunks as they come.
+                        Screening.objects.filter(pk=screening_id).update(chain_edges=_edges_as_dicts(edges))
+                        writer.ready = chunk_ready
+                    for layout, batches in reader.raw_sheets(batch_rows=writer.chunk_rows):
+                        writer.add_sheet(layout, batches)
+                    writer.flush()
                     errors.extend(reader.errors)
-            _save_errors(screening, errors)
-            Screening.objects.filter(pk=screening_id).update(
-                rows_total=writer.rows_total,
-                chunks_total=writer.index,
-                error_count=len(errors),
-                chain_edges=[_edge_as_dict(edge) for edge in edges],
-                prepared_at=timezone.now(),
-            )
+    except _PreparationStopped:
+        return None
     except BomReadError as error:
-        _save_errors(screening, [RowError(error.location, error.text)])
-        screening_fail(screening_id=screening_id, message=error.located_text)
+        _preparation_failed(screening_id, error.located_text, [RowError(error.location, error.text)])
         return []
     except OSError as error:
-        screening_fail(
-            screening_id=screening_id,
-            message=Message(gettext_noop(
-                "The uploaded file could not be read from storage ({detail}). It has not been deleted; try again, "
-                "and tell your administrator if it keeps happening."
-            ), {"detail": str(error)}),
-        )
+        _preparation_failed(screening_id, Message(gettext_noop(
+            "The uploaded file could not be read from storage ({detail}). It has not been deleted; try again, "
+            "and tell your administrator if it keeps happening."
+        ), {"detail": str(error)}))
         return []
 
     # The declaration's own rows are screened here: a restricted subcontractor may name no BOM line.
-    screening.refresh_from_db()
-    if edges:
-        screener = screener_for(screening)
-        findings = list(screener.screen_declaration(edges))
-        with transaction.atomic():
-            _store_findings(screening, None, findings, cells={})
-    return list(screening.chunks.values_list("pk", flat=True))
+    screening.chain_edges = _edges_as_dicts(edges)
+    declared = list(screener_for(screening).screen_declaration(edges)) if edges else []
+    with transaction.atomic():
+        _save_errors(screening, errors)
+        if declared:
+            _store_findings(screening, None, declared, cells={})
+        # Under the job row's lock, as a chunk looks when it finishes: exactly one of the two sees the job
+        # prepared with no chunk pending.
+        list(Screening.objects.select_for_update().filter(pk=screening_id).values_list("pk", flat=True))
+        Screening.objects.filter(pk=screening_id).update(
+            rows_total=writer.rows_total,
+            chunks_total=writer.index,
+            error_count=len(errors),
+            chain_edges=screening.chain_edges,
+            prepared_at=timezone.now(),
+        )
+        pending = list(screening.chunks.filter(status=ChunkStatus.PENDING).values_list("pk", flat=True))
+    if not stream:
+        return pending
+    if writer.held:
+        return writer.held
+    return [] if not pending else None
+
+
+def _chunks_discard(screening_id: int) -> None:
+    """Delete a screening's chunks, findings and row errors. The chunk rows are locked first: a chunk task still
+    storing its findings finishes before they go, and one that comes later finds its chunk gone."""
+    with transaction.atomic():
+        list(ScreeningChunk.objects.select_for_update().filter(screening_id=screening_id).values_list("pk", flat=True))
+        FindingRow.objects.filter(screening_id=screening_id).delete()
+        ScreeningError.objects.filter(screening_id=screening_id).delete()
+        ScreeningChunk.objects.filter(screening_id=screening_id).delete()
+
+
+def _preparation_failed(screening_id: int, message: Message, errors: Iterable[RowError] = ()) -> None:
+    """Fail the job (so that no further chunk of it is screened), then drop what its chunks stored, keeping the
+    reason as the screening's one row error."""
+    screening_fail(screening_id=screening_id, message=message)
+    _chunks_discard(screening_id)
+    _save_errors(Screening.objects.get(pk=screening_id), errors)
+
+
+def _edges_as_dicts(edges: Iterable[ChainEdge]) -> list[dict]:
+    return [_edge_as_dict(edge) for edge in edges]
 
 
 def _edge_as_dict(edge: ChainEdge) -> dict:
@@ -551,7 +642,9 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
     Running a chunk twice leaves the same findings: its earlier findings are replaced in the same transaction
     that marks it done, and the unique constraint on findings backs that up.
     """
-    chunk = ScreeningChunk.objects.select_related("screening").defer("payload").get(pk=chunk_id)
+    chunk = ScreeningChunk.objects.select_related("screening").defer("payload").filter(pk=chunk_id).first()
+    if chunk is None:  # discarded: its preparation failed or started over
+        return False
     screening = chunk.screening
     if screening.status != ScreeningStatus.RUNNING or chunk.status == ChunkStatus.DONE:
         return False
@@ -560,10 +653,11 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
     errors: list[RowError] = []
     with collector_paused():
         payload = chunk_payload(chunk_id)
-        rows = list(chunk_payload_rows(payload, errors))
+        tables = chunk_payload_tables(payload, errors)
         del payload
-        cells = _RowCells(rows)
-        findings = list(screener.screen_rows(rows))
+        cells = _TableCells(tables)
+        findings = [finding for table in tables for finding in screener.screen_table(table)]
+        lines = sum(map(len, tables))
     with transaction.atomic(), collector_paused():
         # The chunk's own row lock keeps a redelivered copy of this chunk from storing beside it; other chunks
         # store their findings at the same time.
@@ -577,13 +671,16 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
         ScreeningError.objects.filter(chunk_id=chunk_id).delete()
         _save_errors(screening, errors, chunk=chunk)
         ScreeningChunk.objects.filter(pk=chunk_id).update(
-            status=ChunkStatus.DONE, row_count=len(rows), finished_at=timezone.now()
+            status=ChunkStatus.DONE, row_count=lines, finished_at=timezone.now()
         )
-        # The job row is locked last, and only for these two statements, so that the chunk that finishes last
-        # is the one that sees every other chunk done (a chunk still storing holds no lock on it).
-        list(Screening.objects.select_for_update().filter(pk=screening.pk).values_list("pk", flat=True))
-        Screening.objects.filter(pk=screening.pk).update(rows_done=F("rows_done") + len(rows))
-        return not screening.chunks.filter(status=ChunkStatus.PENDING).exists()
+        # The job row is locked last, and only for these statements, so that the chunk that finishes last is the
+        # one that sees every other chunk done (a chunk still storing holds no lock on it). The preparation may
+        # still be writing chunks: then it finalises the job itself when it ends, under the same lock.
+        [prepared_at] = Screening.objects.select_for_update().filter(pk=screening.pk).values_list(
+            "prepared_at", flat=True
+        )
+        Screening.objects.filter(pk=screening.pk).update(rows_done=F("rows_done") + lines)
+        return prepared_at is not None and not screening.chunks.filter(status=ChunkStatus.PENDING).exists()
 
 
 def _row_cells(row: BomRow) -> dict[str, str]:
@@ -600,6 +697,24 @@ class _RowCells:
     def get(self, key: tuple, default=None):
         row = self._rows.get(key)
         return default if row is None else _row_cells(row)
+
+
+class _TableCells:
+    """The cells of a chunk's lines by (file, sheet, row), as _row_cells gives them, from its tables; looked up
+    only for the lines that have findings."""
+
+    def __init__(self, tables: list[RowTable]):
+        self._tables = tables
+        self._where: dict[tuple, tuple[RowTable, int]] | None = None
+
+    def get(self, key: tuple, default=None):
+        if self._where is None:
+            self._where = {
+                (table.file, table.sheet, number): (table, i) for table in self._tables
+                for i, number in enumerate(table.rows)
+            }
+        found = self._where.get(key)
+        return default if found is None else _row_cells(found[0].row(found[1]))
 
 
 def findings_replace(*, screening: Screening, chunk: ScreeningChunk, findings: list[Finding], cells) -> None:

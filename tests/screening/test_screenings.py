@@ -269,3 +269,104 @@ def test_chunks_stored_before_the_packed_payload_are_still_read(sample_lists):
         ("old.xlsx", 4, {"quantity": "1"}),
     ]
     assert read[0].headers == {"manufacturer": "Mfr"}
+
+
+# -- a worker's preparation: chunks handed out as they are written, screened while the file is still read
+
+
+def findings_of(screening) -> list[tuple]:
+    return sorted(Finding.objects.filter(screening=screening).values_list("row", "field", "party", "rule", "entity_id"))
+
+
+def test_a_streamed_preparation_hands_out_each_chunk_once_written_and_the_chain_first(sample_lists):
+    inline = run_inline(start(upload(BOMS / "chain_hidden.xlsx")))
+    screening = start(upload(BOMS / "chain_hidden.xlsx"))
+    seen = []
+
+    def chunk_ready(chunk_id):
+        # a fast worker: the chunk row is there, and so is the chain its lines are screened against
+        job = Screening.objects.get(pk=screening.pk)
+        seen.append((ScreeningChunk.objects.filter(pk=chunk_id).exists(), len(job.chain_edges), job.prepared_at))
+        assert screenings.screening_chunk_run(chunk_id=chunk_id) is False, "not last while the file is read"
+
+    assert screenings.screening_prepare(screening_id=screening.pk, chunk_ready=chunk_ready) == [], (
+        "every chunk is done when the reading ends: the preparation finalises"
+    )
+    assert len(seen) == 2 and all(exists and edges and prepared is None for exists, edges, prepared in seen)
+    assert screenings.screening_finalize(screening_id=screening.pk) is not None
+    screening.refresh_from_db()
+    assert screening.status == ScreeningStatus.DONE and screening.verdict == inline.verdict
+    assert screening.rows_done == screening.rows_total == inline.rows_total
+    assert findings_of(screening) == findings_of(inline)
+    assert any(len(path) >= 3 for path in screening.findings.values_list("path", flat=True)), "the chain's path"
+
+
+def test_when_chunks_outlast_the_preparation_the_last_chunk_finalises(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+    handed = []
+
+    assert screenings.screening_prepare(screening_id=screening.pk, chunk_ready=handed.append) is None, (
+        "the chunks handed out will finish the job"
+    )
+    lasts = [screenings.screening_chunk_run(chunk_id=pk) for pk in handed]
+
+    assert len(handed) == 4 and lasts == [False, False, False, True]
+
+
+def test_a_file_that_fails_half_way_discards_what_its_chunks_stored(sample_lists, settings):
+    settings.SCREENING_MAX_ROWS = 20  # direct_hits.xlsx has 28 lines: two chunks go out before the limit
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+
+    def chunk_ready(chunk_id):
+        screenings.screening_chunk_run(chunk_id=chunk_id)
+
+    assert screenings.screening_prepare(screening_id=screening.pk, chunk_ready=chunk_ready) == []
+
+    screening.refresh_from_db()
+    assert screening.status == ScreeningStatus.FAILED
+    assert "more than 20" in screening.error_message
+    assert not screening.chunks.exists() and not screening.findings.exists()
+    assert [(e.file_name, e.row) for e in screening.errors.all()] == [("direct_hits.xlsx", 22)]
+
+
+def test_a_screening_cancelled_while_its_file_is_read_reads_no_further(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+    handed = []
+
+    def chunk_ready(chunk_id):
+        handed.append(chunk_id)
+        screenings.screening_cancel(screening=screening)
+
+    assert screenings.screening_prepare(screening_id=screening.pk, chunk_ready=chunk_ready) is None
+
+    screening.refresh_from_db()
+    assert screening.status == ScreeningStatus.CANCELLED
+    assert len(handed) == 1 and screening.chunks.count() == 1
+    assert screenings.screening_chunk_run(chunk_id=handed[0]) is False
+    assert not screening.findings.exists()
+
+
+def test_a_chunk_whose_preparation_started_over_is_left_alone(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+    chunk_ids = screenings.screening_prepare(screening_id=screening.pk)
+    # the preparation died with its worker and a new one began from nothing
+    Screening.objects.filter(pk=screening.pk).update(prepared_at=None, started_at=timezone.now() - timedelta(hours=1))
+    fresh = screenings.screening_prepare(screening_id=screening.pk)
+
+    assert screenings.screening_chunk_run(chunk_id=chunk_ids[0]) is False, "its chunk row is gone"
+    assert set(fresh).isdisjoint(chunk_ids)
+
+
+def test_a_findings_references_hold_though_the_database_does_not_check_them(sample_lists):
+    """Finding.screening, .chunk and .entity carry no database constraint (see the model): the code keeps them."""
+    from django.db.models import ProtectedError
+
+    screening = run_inline(start(upload(BOMS / "direct_hits.xlsx")))
+    named = screening.findings.exclude(entity=None).values_list("entity__version__supplier_list", flat=True)
+    assert named, "the screening names listed entities"
+
+    with pytest.raises(ProtectedError):  # a list whose entities findings name cannot be deleted
+        sample_lists["restricted"].supplier_list.delete()
+
+    screening.delete()
+    assert not Finding.objects.filter(screening_id=screening.pk).exists(), "findings go with their screening"
