@@ -405,13 +405,24 @@ _EXCEPTION_REASON = re.compile(r"Standing exception #(?P<number>\d+): (?P<reason
 
 
 class Finding(models.Model):
-    """One flag on one cell: where, what, which listed entity in which version, how sure, through which chain."""
+    """One flag on one cell: where, what, which listed entity in which version, how sure, through which chain.
+
+    Findings are written by the thousand (COPY, one chunk at a time), and PostgreSQL checks a foreign key row by
+    row at commit: for the job, the chunk and the entity that was half of the database's work on them. Those
+    three references are therefore kept by the code, not by database constraints (as Sentry keeps its busiest
+    tables): only a chunk task writes findings, under its chunk row's lock and for its own job; Django's
+    collector deletes them with their screening or chunk; and an entity named by a finding cannot be deleted
+    (PROTECT). The job's own index is the unique flag's and the severity and decision indexes, which begin
+    with it.
+    """
 
     screening = models.ForeignKey(
-        Screening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="findings"
+        Screening, verbose_name=_("screening"), on_delete=models.CASCADE, related_name="findings",
+        db_constraint=False, db_index=False,
     )
     chunk = models.ForeignKey(
-        ScreeningChunk, verbose_name=_("chunk"), null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        ScreeningChunk, verbose_name=_("chunk"), null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        db_constraint=False,
     )
     file_name = models.CharField(verbose_name=_("file name"), max_length=255)
     sheet = models.CharField(verbose_name=_("sheet"), max_length=255, blank=True)
@@ -427,7 +438,7 @@ class Finding(models.Model):
     )
     entity = models.ForeignKey(
         Entity, verbose_name=_("listed entity"),
-        null=True, blank=True, on_delete=models.PROTECT, related_name="findings"
+        null=True, blank=True, on_delete=models.PROTECT, related_name="findings", db_constraint=False,
     )
     entity_key = models.CharField(
         verbose_name=_("entity key"), max_length=64, blank=True, help_text=_("The entity's id, or empty.")
