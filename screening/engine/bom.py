@@ -17,10 +17,11 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import compress, islice
+from itertools import chain, compress, islice
 from operator import itemgetter
 from typing import BinaryIO
 from xml.parsers import expat
@@ -1089,17 +1090,148 @@ def _guarded(call: Callable, filename: str, sheet: str = ""):
         raise failure from exc
 
 
+# A big worksheet is parsed in parts, each on a thread of its own: calamine parses without holding the GIL, and
+# parsing is the one step of a job that runs alone, before there is anything for the other CPUs to do. The sheet's
+# XML is cut between two rows into stand-alone workbooks (every other part copied as it is, the sheet's own head
+# and tail in each) and the parsed parts are read back as one sheet (_PartedSheet).
+PARSE_PARTS = 2
+PARSE_PARTS_MIN_BYTES = 8 * 1024 * 1024  # the sheet's XML, uncompressed: about 20,000 rows of 12 columns
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_ROW_NUMBER = re.compile(rb'<row\b[^>]*?\sr="(\d+)"')
+
+
+def _worksheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name -> the archive member holding it, from xl/workbook.xml and its relationships."""
+    import defusedxml.ElementTree as ElementTree  # the archive has been checked; these parts are small
+
+    targets = {
+        rel.get("Id"): rel.get("Target", "")
+        for rel in ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels")).iter(f"{_NS_PKG}Relationship")
+    }
+    members = {}
+    for sheet in ElementTree.fromstring(zf.read("xl/workbook.xml")).iter(f"{_NS_MAIN}sheet"):
+        target = targets.get(sheet.get(f"{_NS_REL}id"), "")
+        members[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return members
+
+
+def _cut_sheet(fileobj: BinaryIO, member: str, parts: int, directory: str) -> list[tuple[str, int]] | None:
+    """Write the workbook `parts` times into `directory`, each copy holding one run of the sheet's rows, cut at
+    row boundaries; returns each copy's path and the number of its first row (None for the first copy), or None
+    when the sheet's XML is not written the plain way this relies on (the caller then parses it whole)."""
+    fileobj.seek(0)
+    with zipfile.ZipFile(fileobj) as source:
+        info = source.getinfo(member)
+        cuts = [info.file_size * k // parts for k in range(1, parts)]
+        copies = [zipfile.ZipFile(f"{directory}/part{k}.xlsx", "w", zipfile.ZIP_STORED) for k in range(parts)]
+        try:
+            for other in source.infolist():
+                if other.filename != member:
+                    data = source.read(other)
+                    for copy in copies:
+                        copy.writestr(other.filename, data)
+            writers = [copy.open(member, "w", force_zip64=True) for copy in copies]
+            with source.open(info) as stream:
+                firsts = _cut_rows(stream, cuts, writers)
+            for writer in writers:
+                writer.close()
+        finally:
+            for copy in copies:
+                copy.close()
+    if firsts is None:
+        return None
+    return [(f"{directory}/part{k}.xlsx", ([None, *firsts])[k]) for k in range(parts)]
+
+
+def _cut_rows(stream, cuts: list[int], writers: list) -> list[int] | None:
+    """Stream the sheet's XML into the writers: writer k gets the head (up to <sheetData>), the rows from cut k
+    on to cut k + 1, and the tail (from </sheetData>). Returns the first row number after each cut."""
+    head_end, tag = -1, b"<sheetData>"
+    head = b""
+    while head_end < 0:  # the head: every part starts with it
+        block = stream.read(1 << 20)
+        if not block or len(head) > (1 << 22):
+            return None
+        head += block
+        head_end = head.find(tag)
+    head_end += len(tag)
+    # The head's <dimension> gives the whole sheet's range: without it each part's range is its own rows.
+    prefix = re.sub(rb"<dimension\b[^>]*/>", b"", head[:head_end], count=1)
+    pending = head[head_end:]
+    offset = head_end  # of `pending`, in the sheet's XML
+    current, firsts, last = 0, [], b""
+    writers[0].write(prefix)
+    while True:
+        while current < len(cuts) and offset + len(pending) > cuts[current]:
+            at = pending.find(b"<row ", max(0, cuts[current] - offset))
+            if at < 0:
+                break  # the next row starts in a later block
+            number = _ROW_NUMBER.match(pending, at, at + 4096)
+            if number is None:
+                return None  # rows without numbers: a part could not say where it starts
+            writers[current].write(pending[:at])
+            current += 1
+            firsts.append(int(number.group(1)))
+            writers[current].write(prefix)
+            offset += at
+            pending = pending[at:]
+        writers[current].write(pending)
+        offset += len(pending)
+        last, pending = pending, stream.read(1 << 22)
+        if not pending:
+            break
+    tail = last[-(1 << 20):]  # the sheet's tail (merges, page set-up...) follows its last row
+    end = tail.rfind(b"</sheetData>")
+    if current < len(cuts) or end < 0:
+        return None
+    for writer in writers[:current]:
+        writer.write(tail[end:])
+    return firsts
+
+
+class _PartedSheet:
+    """A sheet parsed in parts (top to bottom), read as calamine reads a whole one: iter_rows() gives every row
+    from the top, padded with empty rows above the used range, each from the used range's first column."""
+
+    def __init__(self, parts: list[python_calamine.CalamineSheet]):
+        self._parts = parts
+        self.start = (parts[0].start[0], min(part.start[1] for part in parts))
+        self.end = (max(part.end[0] for part in parts), max(part.end[1] for part in parts))
+        self.height = self.end[0] - self.start[0] + 1
+        self.width = self.end[1] - self.start[1] + 1
+        self.merged_cell_ranges = parts[0].merged_cell_ranges  # the tail, with the merges, is in every part
+
+    def iter_rows(self) -> Iterator[list]:
+        # Chained, not yielded one by one: a Python frame per row of a 500k-row sheet costs more than half a second.
+        pieces: list[Iterable[list]] = []
+        row_index = 0  # 0-based number of the next row to give
+        for part in self._parts:
+            top, left = part.start
+            rows: Iterable[list] = part.iter_rows()
+            if row_index:  # a later part pads its own rows above it, which the parts before gave
+                rows = islice(rows, top, None)
+                pieces.append([[] for _ in range(top - row_index)])  # empty rows between the parts
+            if shift := left - self.start[1]:  # this part's used range starts further right
+                rows = ([*([None] * shift), *row] for row in rows)
+            pieces.append(rows)
+            row_index = part.end[0] + 1
+        return chain.from_iterable(pieces)
+
+
 class _CalamineBook:
     # Loaded sheets are kept while they are small in total, so classifying the sheets and then reading
     # them parses each sheet once; a big workbook is parsed again per sheet instead of held whole.
     _CACHE_CELLS = 3_000_000
 
-    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits):
+    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits, kind: str = ""):
         self.filename = filename
         self.limits = limits
+        self._fileobj, self._kind = fileobj, kind
         fileobj.seek(0)
         self._book = python_calamine.CalamineWorkbook.from_filelike(fileobj)
-        self._cache: dict[str, python_calamine.CalamineSheet] = {}
+        self._cache: dict[str, python_calamine.CalamineSheet | _PartedSheet] = {}
         self.sheets = []
         for meta in self._book.sheets_metadata:
             hidden = meta.visible != python_calamine.SheetVisibleEnum.Visible
@@ -1108,15 +1240,52 @@ class _CalamineBook:
                 reason = Message(gettext_noop("not a worksheet ({kind})"), {"kind": str(meta.typ).split(".")[-1]})
             self.sheets.append(_SheetHandle(meta.name, hidden, reason))
 
-    def _load(self, name: str) -> python_calamine.CalamineSheet:
+    def _load(self, name: str) -> python_calamine.CalamineSheet | _PartedSheet:
         sheet = self._cache.get(name)
         if sheet is None:
-            sheet = self._book.get_sheet_by_name(name)
+            sheet = self._parse_in_parts(name) or self._book.get_sheet_by_name(name)
             cells = sheet.height * sheet.width
             if sum(s.height * s.width for s in self._cache.values()) + cells > self._CACHE_CELLS:
                 self._cache.clear()
             self._cache[name] = sheet
         return sheet
+
+    def _parse_in_parts(self, name: str) -> _PartedSheet | None:
+        """The sheet parsed in PARSE_PARTS parts at once, when it is big enough to gain by it; None otherwise,
+        or when its XML does not cut cleanly (the caller parses it whole, as it always could)."""
+        if self._kind != "xlsx" or PARSE_PARTS < 2:
+            return None
+        self._fileobj.seek(0)
+        with zipfile.ZipFile(self._fileobj) as archive:
+            try:
+                member = _worksheet_members(archive).get(name)
+            except (KeyError, SyntaxError):  # no such part, or XML the parser refuses: parse it whole
+                return None
+            if member is None or member not in archive.NameToInfo:
+                return None
+            if archive.getinfo(member).file_size < PARSE_PARTS_MIN_BYTES:
+                return None
+        def parse(path: str) -> python_calamine.CalamineSheet:
+            return python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_name(name)
+
+        try:
+            with tempfile.TemporaryDirectory(prefix="screening-parts-") as directory:
+                cut = _cut_sheet(self._fileobj, member, PARSE_PARTS, directory)
+                if cut is None:
+                    return None
+                with ThreadPoolExecutor(max_workers=len(cut), thread_name_prefix="sheet-part") as pool:
+                    parts = list(pool.map(parse, [path for path, _first in cut]))
+        except BaseException as exc:  # a part calamine cannot read: the whole sheet may still be read
+            if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+                raise
+            return None
+        # Each part holds its own rows and none above the number its XML starts at; else it is parsed whole.
+        if any(part.start is None for part in parts):
+            return None
+        for above, part, (_path, first) in zip(parts, parts[1:], cut[1:], strict=False):
+            if part.start[0] + 1 < first or above.end[0] >= part.start[0]:
+                return None
+        return _PartedSheet(parts)
 
     def open(self, handle: _SheetHandle) -> _OpenSheet | None:
         sheet = self._load(handle.name)
@@ -1330,7 +1499,7 @@ class _Workbook:
 
     def _open_workbook(self, kind: str) -> None:
         try:
-            self._book = _CalamineBook(self._fileobj, self.filename, self.limits)
+            self._book = _CalamineBook(self._fileobj, self.filename, self.limits, kind)
             self.plans = self._classify_all()
             return
         except BomReadError:
@@ -1675,6 +1844,26 @@ class BomReader:
 
 _UNHASHABLE = frozenset({dict, list})  # a typed cell carried through a payload as {"text", "what"}
 _NUMBER_KINDS = frozenset({bool, int, float})
+_NUMBER_TEXT_KINDS = frozenset({int, float, type(None)})
+
+
+class _Cooked(str):
+    """Text the checked path made of a cell of a column kept as read: final (a cut cell may end in a space)."""
+
+    __slots__ = ()
+
+
+def _deferred_text(value: object) -> str:
+    """A cell of a column kept as read (SheetLayout.cook_table), as cook() would have made it: text stripped,
+    numbers as a spreadsheet shows them."""
+    cls = value.__class__
+    if cls is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if cls is float:
+        return str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+    return str.__str__(value) if cls is _Cooked else str(value)
 
 
 class SheetLayout:
@@ -1768,11 +1957,17 @@ class SheetLayout:
             values[key] = value
         return self._row(rownum, values)
 
-    def cook_table(self, raw: list[tuple[int, list]], errors: list[RowError]) -> RowTable:
+    def cook_table(
+        self, raw: list[tuple[int, list]], errors: list[RowError], needed: Collection[str] | None = None
+    ) -> RowTable:
         """The lines of many raw rows of this sheet as one RowTable: the same lines, values and row errors as
         cook() row by row, worked out a column at a time. Text columns (most of a BOM) are checked and stripped
         with a few passes of C-level builtins; rows that need a word (a NUL, a long cell, a date or a number where
-        a company belongs...) are cooked one by one by the checked path, as cook() would."""
+        a company belongs...) are cooked one by one by the checked path, as cook() would.
+
+        With `needed` (the fields the screening reads), the other columns whose cells need no word (text, numbers
+        where no company belongs) are checked but kept as read: their text is made only for the lines a caller
+        asks for (RowTable.row), which are the few with findings."""
         keys, count = self._keys, len(raw)
         width = len(keys)
         numbers = [rownum for rownum, _cells in raw]
@@ -1781,26 +1976,58 @@ class SheetLayout:
             rows_cells = [[*cells[:width], *([None] * (width - len(cells)))] for cells in rows_cells]
         raw_columns = list(zip(*rows_cells, strict=True)) if count else [() for _key in keys]
         checked: set[int] = set()  # rows to cook one by one, with every check
-        columns: list[list[str]] = []
-        for raw_column, is_company in zip(raw_columns, self._company, strict=True):
-            columns.append(self._cook_column(raw_column, is_company, checked))
-        table_columns = dict(zip(keys, columns, strict=True))
+        deferred: set[str] = set()
+        table_columns: dict[str, list] = {}
+        for key, raw_column, is_company in zip(keys, raw_columns, self._company, strict=True):
+            if needed is not None and key not in needed and key != _COUNTRY_KEY and not is_company and (
+                self._deferrable(raw_column, checked)
+            ):
+                deferred.add(key)
+                table_columns[key] = list(raw_column)
+            else:
+                table_columns[key] = self._cook_column(raw_column, is_company, checked)
         country = table_columns.get(_COUNTRY_KEY)
         if country is not None:
             codes = {cell: ",".join(country_codes(cell)) if cell else "" for cell in set(country)}
             table_columns[COUNTRY_CODE] = [codes[cell] for cell in country]
-        keep = list(map(any, zip(*columns, strict=True))) if columns else []
+        cooked = [cells for key, cells in table_columns.items() if key not in deferred and key != COUNTRY_CODE]
+        keep = list(map(any, zip(*cooked, strict=True))) if cooked else [False] * count
+        if deferred:  # a line may hold nothing but a number or a description
+            for i in [i for i, some in enumerate(keep) if not some]:
+                keep[i] = any(_deferred_text(table_columns[key][i]) for key in deferred)
         for i in sorted(checked):  # in row order, so their row errors come in the order cook() gives them
             row = self._cook_checked(numbers[i], rows_cells[i], errors)
             keep[i] = row is not None
             if row is not None:
                 for name, cells in table_columns.items():
-                    cells[i] = row.values.get(name, "")
-        self._drop_repeated_headers(table_columns, keep, checked)
+                    text = row.values.get(name, "")
+                    cells[i] = _Cooked(text) if name in deferred else text
+        table = RowTable(self.file, self.sheet, self.row_headers, numbers, table_columns,
+                         frozenset(deferred), _deferred_text if deferred else None)
+        self._drop_repeated_headers(table, keep, checked)
         if not all(keep):
-            numbers = list(compress(numbers, keep))
-            table_columns = {name: list(compress(cells, keep)) for name, cells in table_columns.items()}
-        return RowTable(self.file, self.sheet, self.row_headers, numbers, table_columns)
+            table.rows = list(compress(numbers, keep))
+            table.columns = {name: list(compress(cells, keep)) for name, cells in table_columns.items()}
+        return table
+
+    def _deferrable(self, raw_column: tuple, checked: set[int]) -> bool:
+        """Whether a column the screening does not read can be kept as read (text, or numbers), after its checks;
+        the rows that need the checked path go to `checked`."""
+        kinds = set(map(type, raw_column))
+        if kinds <= _NUMBER_TEXT_KINDS:
+            # A number's text is at most 24 characters, under any sensible length limit.
+            return self.max_chars >= 32
+        if not kinds <= {str, type(None)}:
+            return False
+        texts = raw_column if type(None) not in kinds else [cell or "" for cell in raw_column]
+        joined = "\x1f".join(texts)
+        if "\x00" in joined:
+            checked.update(i for i, cell in enumerate(texts) if "\x00" in cell)
+        if self.encoding and "\ufffd" in joined:
+            checked.update(i for i, cell in enumerate(texts) if "\ufffd" in cell)
+        if texts and max(map(len, texts)) > self.max_chars:  # as written: stripped, it can only be shorter
+            checked.update(i for i, cell in enumerate(texts) if len(cell.strip()) > self.max_chars)
+        return True
 
     def _cook_column(self, raw_column: tuple, is_company: bool, checked: set[int]) -> list[str]:
         """One column's cells as text ("" for empty); the rows that need the checked path go to `checked`."""
@@ -1880,18 +2107,18 @@ class SheetLayout:
             return "", False
         return text, len(text) <= self.max_chars
 
-    def _drop_repeated_headers(self, columns: dict[str, list[str]], keep: list[bool], checked: set[int]) -> None:
+    def _drop_repeated_headers(self, table: RowTable, keep: list[bool], checked: set[int]) -> None:
         """Marks the rows that repeat the header (a new page of a printed export) as not kept, as _row does."""
-        if not columns or not self.header_fields:
+        fields = self.header_fields
+        key = next((key for key in self._keys if key in fields and key not in table.deferred), None)
+        if key is None:
             return
-        first = self._keys[0]
-        header = self.header_fields.get(first)
-        if header is None:
-            return
-        for i, cell in enumerate(columns[first]):
+        header = fields[key]
+        for i, cell in enumerate(table.columns[key]):
             if cell == header and keep[i] and i not in checked:
-                values = {name: cells[i] for name, cells in columns.items() if name != COUNTRY_CODE and cells[i]}
-                if values == self.header_fields:
+                values = table.row(i).values
+                values.pop(COUNTRY_CODE, None)
+                if values == fields:
                     keep[i] = False
 
     def _cook_checked(self, rownum: int, cells: list, errors: list[RowError]) -> BomRow | None:

@@ -472,13 +472,24 @@ class RowTable:
     sheet: str
     headers: dict[str, str]  # Field value -> header as written, shared with the BomRows
     rows: list[int]  # each line's row number
-    columns: dict[str, list[str]]  # Field value -> the column's cells, in line order
+    columns: dict[str, list]  # Field value -> the column's cells, in line order
+    # Columns kept as read, their text made only for the lines row() gives (numbers, descriptions...: what the
+    # screening itself does not read), by `text`; their cells have been checked already.
+    deferred: frozenset[str] = frozenset()
+    text: Callable[[object], str] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)
 
     def row(self, i: int) -> BomRow:
-        values = {name: cell for name, cells in self.columns.items() if (cell := cells[i])}
+        if self.deferred:
+            text, deferred = self.text, self.deferred
+            cells = (
+                (name, text(column[i]) if name in deferred else column[i]) for name, column in self.columns.items()
+            )
+            values = {name: cell for name, cell in cells if cell}
+        else:
+            values = {name: cell for name, cells in self.columns.items() if (cell := cells[i])}
         return BomRow(self.file, self.sheet, self.rows[i], values, self.headers)
 
     def bom_rows(self) -> list[BomRow]:

@@ -95,6 +95,11 @@ class Screener:
         self._cells: dict[tuple[str, str, NetworkDomain | None], list[Finding]] = {}  # findings of a whole cell
 
     @property
+    def table_fields(self) -> frozenset[str]:
+        """The fields screen_table reads; a table's other columns can be left as read (SheetLayout.cook_table)."""
+        return frozenset((*_PARTY_KEYS, _DOMAIN_KEY, *(_PRODUCT_KEYS if self._screen_lines else ())))
+
+    @property
     def memo_size(self) -> int:
         """Entries held in the screener's memos; a caller keeping a screener for later may check it."""
         return (

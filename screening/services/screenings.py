@@ -12,7 +12,7 @@ import hashlib
 import json
 import logging
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
@@ -406,16 +406,18 @@ def chunk_payload_rows(payload: dict, errors: list[RowError] | None = None) -> I
             yield row
 
 
-def chunk_payload_tables(payload: dict, errors: list[RowError] | None = None) -> list[RowTable]:
+def chunk_payload_tables(
+    payload: dict, errors: list[RowError] | None = None, needed: Collection[str] | None = None
+) -> list[RowTable]:
     """The BOM lines a chunk row holds, a table per sheet (SheetLayout.cook_table); the cells' problems go to
-    `errors`."""
+    `errors`. Columns other than the `needed` fields may be left as read until a line is asked for."""
     if errors is None:
         errors = []
     if payload.get("v") != PAYLOAD_VERSION:
         return RowTable.of_rows(_payload_v1_rows(payload))
     layouts = {key: SheetLayout.from_dict(sheet) for key, sheet in payload["sheets"].items()}
     return [
-        layouts[key].cook_table([(number, cells) for _key, number, cells in rows], errors)
+        layouts[key].cook_table([(number, cells) for _key, number, cells in rows], errors, needed)
         for key, rows in groupby(payload["rows"], key=itemgetter(0))
     ]
 
@@ -653,7 +655,7 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
     errors: list[RowError] = []
     with collector_paused():
         payload = chunk_payload(chunk_id)
-        tables = chunk_payload_tables(payload, errors)
+        tables = chunk_payload_tables(payload, errors, needed=screener.table_fields)
         del payload
         cells = _TableCells(tables)
         findings = [finding for table in tables for finding in screener.screen_table(table)]

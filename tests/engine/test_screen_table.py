@@ -35,8 +35,8 @@ def both_ways(data: bytes, name: str, lists, config: PolicyConfig, size: int) ->
     by_table = Screener(lists, config=config, declared=edges)
     errors: list = []
     rows: list[BomRow] = [row for layout, sheet in raw for n, cells in sheet if (row := layout.cook(n, cells, errors))]
-    tables: list[RowTable] = [
-        layout.cook_table(sheet[start:start + size], errors) for layout, sheet in raw
+    tables: list[RowTable] = [  # as a chunk task cooks them: other columns' text made for lines with findings
+        layout.cook_table(sheet[start:start + size], errors, by_table.table_fields) for layout, sheet in raw
         for start in range(0, len(sheet), size)
     ]
     return list(by_rows.screen_rows(rows)), [f for table in tables for f in by_table.screen_table(table)]
