@@ -1095,6 +1095,7 @@ def _guarded(call: Callable, filename: str, sheet: str = ""):
 # XML is cut between two rows into stand-alone workbooks (every other part copied as it is, the sheet's own head
 # and tail in each) and the parsed parts are read back as one sheet (_PartedSheet).
 PARSE_PARTS = 2
+PARSE_THREADS = 2  # a worker process on a 2-CPU host; the parts beyond it wait for a thread
 PARSE_PARTS_MIN_BYTES = 8 * 1024 * 1024  # the sheet's XML, uncompressed: about 20,000 rows of 12 columns
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -1273,7 +1274,8 @@ class _CalamineBook:
                 cut = _cut_sheet(self._fileobj, member, PARSE_PARTS, directory)
                 if cut is None:
                     return None
-                with ThreadPoolExecutor(max_workers=len(cut), thread_name_prefix="sheet-part") as pool:
+                threads = min(PARSE_THREADS, len(cut))
+                with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sheet-part") as pool:
                     parts = list(pool.map(parse, [path for path, _first in cut]))
         except BaseException as exc:  # a part calamine cannot read: the whole sheet may still be read
             if not (isinstance(exc, Exception) or _is_reader_panic(exc)):

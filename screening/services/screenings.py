@@ -510,7 +510,7 @@ def screening_prepare(*, screening_id: int, chunk_ready: Callable[[int], None] |
                         # The whole chain is known: store it for the chunk tasks, then send chunks as they come.
                         Screening.objects.filter(pk=screening_id).update(chain_edges=_edges_as_dicts(edges))
                         writer.ready = chunk_ready
-                    for layout, batches in reader.raw_sheets(batch_rows=writer.chunk_rows):
+                    for layout, batches in reader.raw_sheets():
                         writer.add_sheet(layout, batches)
                     writer.flush()
                     errors.extend(reader.errors)
