@@ -893,14 +893,17 @@ def _pick_delimiter(lines: list[str], limits: ReadLimits, extra: Mapping[str, Fi
 # Cell values
 
 
+def _float_text(value: float) -> str:
+    """A number as a spreadsheet shows it: whole numbers without ".0", 15 digits (0.3, not 0.30000000000000004)."""
+    return str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+
+
 def _non_text(value: object) -> tuple[str, str]:
     """A typed cell as text, and what type it was, for the officer ("number", "date")."""
     if value.__class__ is bool:
         return ("TRUE" if value else "FALSE"), "TRUE/FALSE value"
     if isinstance(value, float):
-        if value.is_integer() and abs(value) < 1e16:
-            return str(int(value)), "number"
-        return format(value, ".15g"), "number"  # 15 digits: what a spreadsheet shows, not 0.30000000000000004
+        return _float_text(value), "number"
     if isinstance(value, int):
         return str(value), "number"
     if isinstance(value, dt.datetime):
@@ -1864,7 +1867,7 @@ def _deferred_text(value: object) -> str:
     if value is None:
         return ""
     if cls is float:
-        return str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+        return _float_text(value)
     return str.__str__(value) if cls is _Cooked else str(value)
 
 
@@ -1949,7 +1952,7 @@ class SheetLayout:
             elif value is None:
                 continue
             elif cls is float and not is_company:
-                value = str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+                value = _float_text(value)
             elif cls is int and not is_company:
                 value = str(value)
             else:  # a date, a boolean, or a number where a company is named
@@ -2063,30 +2066,9 @@ class SheetLayout:
             if wrong:
                 checked.update(i for i, value in enumerate(raw_column) if value in wrong)
             return [texts[value] for value in raw_column]
-        cells = []
-        append = cells.append
-        for i, value in enumerate(raw_column):
-            cls = value.__class__
-            if cls is str:
-                if "\x00" in value:
-                    checked.add(i)
-                value = value.strip()
-                if value and ((number_text and _NUMBER_OR_DATE_TEXT.fullmatch(value))
-                              or (encoding and "\ufffd" in value)):
-                    checked.add(i)
-            elif value is None:
-                value = ""
-            elif cls is float and not is_company:
-                value = str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
-            elif cls is int and not is_company:
-                value = str(value)
-            else:  # a date, a boolean, a portable typed cell, or a number where a company is named
-                checked.add(i)
-                value = ""
-            if len(value) > max_chars:
-                checked.add(i)
-            append(value)
-        return cells
+        cooked = [self._cell_text(value, is_company) for value in raw_column]  # mixed kinds: rare
+        checked.update(i for i, (_text, fine) in enumerate(cooked) if not fine)
+        return [text for text, _fine in cooked]
 
     def _cell_text(self, value: object, is_company: bool) -> tuple[str, bool]:
         """A cell as cook() reads it on its quick pass, and whether that pass takes it as it is (False: the row
@@ -2102,10 +2084,10 @@ class SheetLayout:
         elif value is None:
             return "", True
         elif cls is float and not is_company:
-            text = str(int(value)) if value.is_integer() and -1e16 < value < 1e16 else format(value, ".15g")
+            text = _float_text(value)
         elif cls is int and not is_company:
             text = str(value)
-        else:  # a date, a boolean, or a number where a company is named
+        else:  # a date, a boolean, a typed cell from a payload, or a number where a company is named
             return "", False
         return text, len(text) <= self.max_chars
 
