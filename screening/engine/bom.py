@@ -1263,7 +1263,7 @@ class _CalamineBook:
         with zipfile.ZipFile(self._fileobj) as archive:
             try:
                 member = _worksheet_members(archive).get(name)
-            except (KeyError, SyntaxError):  # no such part, or XML the parser refuses: parse it whole
+            except (KeyError, SyntaxError, ValueError):  # no such part, or XML the parser refuses: parse it whole
                 return None
             if member is None or member not in archive.NameToInfo:
                 return None

@@ -278,6 +278,10 @@ class _PreparationStopped(Exception):
     """The screening stopped running while its files were being read."""
 
 
+class _HandOutFailed(Exception):
+    """A chunk could not be handed out (its task queued); the cause is the queue's own error."""
+
+
 @dataclass
 class _ChunkWriter:
     """Writes a file's rows as chunk rows, as the reader gave them: each row is its sheet's key, its row number
@@ -337,10 +341,13 @@ class _ChunkWriter:
                 rows_total=self.rows_total, chunks_total=self.index
             ):
                 raise _PreparationStopped  # cancelled (or failed) meanwhile: read no further
-        if self.ready is not None:
-            self.ready(chunk.pk)
-        else:
+        if self.ready is None:
             self.held.append(chunk.pk)
+            return
+        try:
+            self.ready(chunk.pk)
+        except Exception as error:  # the broker's failure, not the file's: kept apart from the reading errors
+            raise _HandOutFailed from error
 
 
 # A chunk's payload is megabytes. On PostgreSQL it goes to and from the server as binary: Django's cursors bind
@@ -516,6 +523,8 @@ def screening_prepare(*, screening_id: int, chunk_ready: Callable[[int], None] |
                     errors.extend(reader.errors)
     except _PreparationStopped:
         return None
+    except _HandOutFailed as failure:
+        raise failure.__cause__ from None  # for the task to record, as any error of the queue (not "unreadable")
     except BomReadError as error:
         _preparation_failed(screening_id, error.located_text, [RowError(error.location, error.text)])
         return []

@@ -370,3 +370,16 @@ def test_a_findings_references_hold_though_the_database_does_not_check_them(samp
 
     screening.delete()
     assert not Finding.objects.filter(screening_id=screening.pk).exists(), "findings go with their screening"
+
+
+def test_a_queue_that_refuses_a_chunk_is_not_taken_for_an_unreadable_file(sample_lists):
+    screening = start(upload(BOMS / "direct_hits.xlsx"))
+
+    def chunk_ready(chunk_id):
+        raise ConnectionRefusedError("the broker is down")  # an OSError, as a storage failure would be
+
+    with pytest.raises(ConnectionRefusedError):  # the task records it (ScreeningTask.on_failure) and may retry
+        screenings.screening_prepare(screening_id=screening.pk, chunk_ready=chunk_ready)
+
+    screening.refresh_from_db()
+    assert "could not be read from storage" not in screening.error_message
