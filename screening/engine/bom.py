@@ -11,8 +11,10 @@ import csv
 import datetime as dt
 import io
 import re
+import shutil
 import struct
 import tempfile
+import threading
 import unicodedata
 import warnings
 import zipfile
@@ -415,8 +417,14 @@ _ZIP_DAMAGE = (
 )
 
 
-def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
-    """Refuses zip bombs and XML entity tricks before calamine or openpyxl reads a byte; returns the kind."""
+def _check_zip(
+    fileobj: BinaryIO, filename: str, limits: ReadLimits,
+    before_inflating: Callable[[zipfile.ZipFile, str], None] | None = None,
+) -> str:
+    """Refuses zip bombs and XML entity tricks before calamine or openpyxl reads a byte; returns the kind.
+
+    `before_inflating(archive, kind)` is called once the declared sizes have passed, before the members are
+    inflated and scanned (the longest part of the check)."""
     where = Location(filename)
     try:
         fileobj.seek(0)
@@ -461,6 +469,8 @@ def _check_zip(fileobj: BinaryIO, filename: str, limits: ReadLimits) -> str:
             Message(_ZIP_DAMAGED, {"detail": str(exc), "hint": _RESAVE_HINT}),
             location=where,
         ) from exc
+    if before_inflating is not None:
+        before_inflating(zf, kind)
     for info in members:
         if info.flag_bits & 0x1:
             raise BomReadError(_ENCRYPTED_MESSAGE, location=where)
@@ -1121,35 +1131,77 @@ def _worksheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
-def _cut_sheet(fileobj: BinaryIO, member: str, parts: int, directory: str) -> list[tuple[str, int]] | None:
+def _cut_sheet(
+    source: zipfile.ZipFile, member: str, parts: int, directory: str, stop: threading.Event | None = None
+) -> list[tuple[str, int | None]] | None:
     """Write the workbook `parts` times into `directory`, each copy holding one run of the sheet's rows, cut at
     row boundaries; returns each copy's path and the number of its first row (None for the first copy), or None
     when the sheet's XML is not written the plain way this relies on (the caller then parses it whole)."""
-    fileobj.seek(0)
-    with zipfile.ZipFile(fileobj) as source:
-        info = source.getinfo(member)
-        cuts = [info.file_size * k // parts for k in range(1, parts)]
-        copies = [zipfile.ZipFile(f"{directory}/part{k}.xlsx", "w", zipfile.ZIP_STORED) for k in range(parts)]
-        try:
-            for other in source.infolist():
-                if other.filename != member:
-                    data = source.read(other)
-                    for copy in copies:
-                        copy.writestr(other.filename, data)
-            writers = [copy.open(member, "w", force_zip64=True) for copy in copies]
-            with source.open(info) as stream:
-                firsts = _cut_rows(stream, cuts, writers)
-            for writer in writers:
-                writer.close()
-        finally:
-            for copy in copies:
-                copy.close()
+    info = source.getinfo(member)
+    cuts = [info.file_size * k // parts for k in range(1, parts)]
+    copies = [zipfile.ZipFile(f"{directory}/part{k}.xlsx", "w", zipfile.ZIP_STORED) for k in range(parts)]
+    try:
+        for other in source.infolist():
+            if other.filename != member:
+                data = source.read(other)
+                for copy in copies:
+                    copy.writestr(other.filename, data)
+        writers = [copy.open(member, "w", force_zip64=True) for copy in copies]
+        with source.open(info) as stream:
+            firsts = _cut_rows(stream, cuts, writers, stop)
+        for writer in writers:
+            writer.close()
+    finally:
+        for copy in copies:
+            copy.close()
     if firsts is None:
         return None
     return [(f"{directory}/part{k}.xlsx", ([None, *firsts])[k]) for k in range(parts)]
 
 
-def _cut_rows(stream, cuts: list[int], writers: list) -> list[int] | None:
+class _SheetCut:
+    """The biggest worksheet of an xlsx, cut into parts (_cut_sheet) on a thread of its own while the archive's
+    members are still being inflated and scanned for the safety check, so that the two overlap. The cut only
+    copies bytes, at most the member's declared size, which has passed the check already; nothing parses the
+    parts until the whole check has passed (the workbook is opened only then). It works on its own copy of the
+    file's bytes, since the check reads the file meanwhile."""
+
+    def __init__(self, data: bytes, member: str, parts: int):
+        self.member = member
+        self._directory = tempfile.mkdtemp(prefix="screening-parts-")
+        self._stop = threading.Event()
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-cut")
+        self._future = pool.submit(self._cut, data, parts)
+        pool.shutdown(wait=False)
+
+    def _cut(self, data: bytes, parts: int) -> list[tuple[str, int | None]] | None:
+        with zipfile.ZipFile(io.BytesIO(data)) as source:
+            return _cut_sheet(source, self.member, parts, self._directory, self._stop)
+
+    def result(self) -> list[tuple[str, int | None]] | None:
+        """The parts, once cut; None when the sheet could not be cut (it is parsed whole)."""
+        try:
+            return self._future.result()
+        except Exception:  # noqa: BLE001 - a sheet that cannot be cut is parsed whole, as it always could be
+            return None
+
+    def close(self) -> None:
+        """Stop cutting, and delete the parts."""
+        self._stop.set()
+        with contextlib.suppress(Exception):
+            self._future.result()
+        shutil.rmtree(self._directory, ignore_errors=True)
+
+
+def _biggest_worksheet(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
+    """The worksheet member worth cutting into parts, if any."""
+    sheets = [info for info in archive.infolist()
+              if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")]
+    biggest = max(sheets, key=lambda info: info.file_size, default=None)
+    return biggest if biggest is not None and biggest.file_size >= PARSE_PARTS_MIN_BYTES else None
+
+
+def _cut_rows(stream, cuts: list[int], writers: list, stop: threading.Event | None = None) -> list[int] | None:
     """Stream the sheet's XML into the writers: writer k gets the head (up to <sheetData>), the rows from cut k
     on to cut k + 1, and the tail (from </sheetData>). Returns the first row number after each cut."""
     head_end, tag = -1, b"<sheetData>"
@@ -1183,6 +1235,8 @@ def _cut_rows(stream, cuts: list[int], writers: list) -> list[int] | None:
             pending = pending[at:]
         writers[current].write(pending)
         offset += len(pending)
+        if stop is not None and stop.is_set():
+            return None
         last, pending = pending, stream.read(1 << 22)
         if not pending:
             break
@@ -1229,10 +1283,11 @@ class _CalamineBook:
     # them parses each sheet once; a big workbook is parsed again per sheet instead of held whole.
     _CACHE_CELLS = 3_000_000
 
-    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits, kind: str = ""):
+    def __init__(self, fileobj: BinaryIO, filename: str, limits: ReadLimits, kind: str = "",
+                 cut: _SheetCut | None = None):
         self.filename = filename
         self.limits = limits
-        self._fileobj, self._kind = fileobj, kind
+        self._fileobj, self._kind, self._cut = fileobj, kind, cut
         fileobj.seek(0)
         self._book = python_calamine.CalamineWorkbook.from_filelike(fileobj)
         self._cache: dict[str, python_calamine.CalamineSheet | _PartedSheet] = {}
@@ -1273,8 +1328,15 @@ class _CalamineBook:
             return python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_name(name)
 
         try:
-            with tempfile.TemporaryDirectory(prefix="screening-parts-") as directory:
-                cut = _cut_sheet(self._fileobj, member, PARSE_PARTS, directory)
+            with contextlib.ExitStack() as cleanup:
+                if self._cut is not None and self._cut.member == member:  # cut while the file was checked
+                    cut = self._cut.result()
+                    cleanup.callback(self._cut.close)
+                else:
+                    directory = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="screening-parts-"))
+                    self._fileobj.seek(0)
+                    with zipfile.ZipFile(self._fileobj) as source:
+                        cut = _cut_sheet(source, member, PARSE_PARTS, directory)
                 if cut is None:
                     return None
                 threads = min(PARSE_THREADS, len(cut))
@@ -1320,6 +1382,8 @@ class _CalamineBook:
         self._cache.clear()
         with contextlib.suppress(python_calamine.CalamineError):  # closed already
             self._book.close()
+        if self._cut is not None:
+            self._cut.close()
 
 
 class _OpenpyxlBook:
@@ -1456,6 +1520,15 @@ class _Workbook:
         self.extra = header_mapping(extra_headers)
         self.errors: list[RowError] = []
         self._fileobj, size = _seekable_within_limit(fileobj, filename, self.limits)
+        self._cut: _SheetCut | None = None
+        try:
+            self._open(filename, size)
+        except BaseException:
+            if self._cut is not None:
+                self._cut.close()
+            raise
+
+    def _open(self, filename: str, size: int) -> None:
         kind, head = self._sniff(size)
         if kind in ("jsonl", "cyclonedx"):
             self._book = _guarded(lambda: _JsonBook(self._fileobj, filename, kind), filename)
@@ -1486,7 +1559,7 @@ class _Workbook:
         if not isinstance(head, bytes):
             raise TypeError("BomReader needs a file opened in binary mode")
         if head.startswith(_ZIP_MAGICS):
-            return _check_zip(fileobj, filename, self.limits), head
+            return _check_zip(fileobj, filename, self.limits, self._begin_cut), head
         if head.startswith(_OLE_MAGIC):
             _check_ole(fileobj, size, filename)
             return "xls", head
@@ -1502,9 +1575,16 @@ class _Workbook:
             raise _not_a_spreadsheet(_BINARY, filename)
         return "csv", head
 
+    def _begin_cut(self, archive: zipfile.ZipFile, kind: str) -> None:
+        """Begin cutting a big worksheet into parts while the rest of the check runs (see _SheetCut)."""
+        info = _biggest_worksheet(archive) if kind == "xlsx" and PARSE_PARTS > 1 else None
+        if info is not None:
+            self._fileobj.seek(0)
+            self._cut = _SheetCut(self._fileobj.read(), info.filename, PARSE_PARTS)
+
     def _open_workbook(self, kind: str) -> None:
         try:
-            self._book = _CalamineBook(self._fileobj, self.filename, self.limits, kind)
+            self._book = _CalamineBook(self._fileobj, self.filename, self.limits, kind, self._cut)
             self.plans = self._classify_all()
             return
         except BomReadError:
@@ -1633,6 +1713,8 @@ class _Workbook:
 
     def close(self) -> None:
         self._book.close()
+        if self._cut is not None:  # begun for a book that did not use it (read by openpyxl instead)
+            self._cut.close()
 
 
 def _looks_utf16(head: bytes) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,29 @@ def test_a_sheet_whose_rows_carry_no_numbers_is_parsed_whole(monkeypatch):
 
     assert kinds["RAN"] == "CalamineSheet"
     assert lines == read(unnumbered, 1, monkeypatch)[0]
+
+
+def parts_left() -> set[str]:
+    return {path.name for path in Path(tempfile.gettempdir()).glob("screening-parts-*")}
+
+
+def test_a_sheet_is_cut_while_the_file_is_checked_and_nothing_is_left_behind(monkeypatch):
+    monkeypatch.setattr(bom, "PARSE_PARTS_MIN_BYTES", 0)
+    before = parts_left()
+    with BomReader(io.BytesIO(gappy_bom()), filename="bid.xlsx") as reader:
+        assert reader._workbook._cut is not None, "the biggest sheet was cut during the check"
+        assert type(reader._workbook._book._cache["RAN"]).__name__ == "_PartedSheet"
+    assert parts_left() == before
+
+
+def test_a_file_refused_by_the_check_leaves_no_parts_behind(monkeypatch):
+    monkeypatch.setattr(bom, "PARSE_PARTS_MIN_BYTES", 0)
+    parts = members(gappy_bom())
+    hostile = b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]><sst>&lol;</sst>'
+    before = parts_left()
+
+    with pytest.raises(bom.BomReadError, match="unsafe|DOCTYPE|entit"):
+        BomReader(io.BytesIO(rezip(gappy_bom(), replace={"xl/sharedStrings.xml": hostile})), filename="bid.xlsx")
+
+    assert "xl/sharedStrings.xml" in parts
+    assert parts_left() == before
