@@ -462,7 +462,8 @@ def screening_prepare(*, screening_id: int, chunk_ready: Callable[[int], None] |
     (another preparation of the same screening is still reading, or chunks already handed out will finish it).
 
     With `chunk_ready` (the worker's way), chunks are screened while the files are still being read: each chunk
-    row is committed on its own and its id handed to chunk_ready, which queues its task. A chunk is screened
+    row is committed on its own and its id handed to chunk_ready, which queues its task (so the caller must hold
+    no transaction open: a task would look for a chunk row not committed yet). A chunk is screened
     against the bid's whole subcontracting chain, so every chain is read first: a single BOM file's chain sheet
     is read before its rows and its chunks go out as they are written; with several BOM files, the chunks go out
     once the last file has been read. Whichever comes last, the last chunk or the end of the preparation,
