@@ -19,7 +19,7 @@ import unicodedata
 import warnings
 import zipfile
 import zlib
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -1213,7 +1213,7 @@ def _cut_rows(stream, cuts: list[int], writers: list, stop: threading.Event | No
         head += block
         head_end = head.find(tag)
     head_end += len(tag)
-    # The head's <dimension> gives the whole sheet's range: without it each part's range is its own rows.
+    # The head's <dimension> states the whole sheet's range; it is dropped so that no part claims rows it lacks.
     prefix = re.sub(rb"<dimension\b[^>]*/>", b"", head[:head_end], count=1)
     pending = head[head_end:]
     offset = head_end  # of `pending`, in the sheet's XML
@@ -1288,6 +1288,7 @@ class _CalamineBook:
         self.filename = filename
         self.limits = limits
         self._fileobj, self._kind, self._cut = fileobj, kind, cut
+        self._members: dict[str, tuple[str, int]] | None = None
         fileobj.seek(0)
         self._book = python_calamine.CalamineWorkbook.from_filelike(fileobj)
         self._cache: dict[str, python_calamine.CalamineSheet | _PartedSheet] = {}
@@ -1314,16 +1315,20 @@ class _CalamineBook:
         or when its XML does not cut cleanly (the caller parses it whole, as it always could)."""
         if self._kind != "xlsx" or PARSE_PARTS < 2:
             return None
-        self._fileobj.seek(0)
-        with zipfile.ZipFile(self._fileobj) as archive:
-            try:
-                member = _worksheet_members(archive).get(name)
-            except (KeyError, SyntaxError, ValueError):  # no such part, or XML the parser refuses: parse it whole
-                return None
-            if member is None or member not in archive.NameToInfo:
-                return None
-            if archive.getinfo(member).file_size < PARSE_PARTS_MIN_BYTES:
-                return None
+        if self._members is None:  # sheet name -> (member, its size), read once per workbook
+            self._fileobj.seek(0)
+            with zipfile.ZipFile(self._fileobj) as archive:
+                try:
+                    members = _worksheet_members(archive)
+                except (KeyError, SyntaxError, ValueError):  # no such part, or XML the parser refuses
+                    members = {}
+                self._members = {
+                    sheet: (member, archive.getinfo(member).file_size)
+                    for sheet, member in members.items() if member in archive.NameToInfo
+                }
+        member, size = self._members.get(name, ("", 0))
+        if size < PARSE_PARTS_MIN_BYTES:  # small, or not found: parsed whole
+            return None
         def parse(path: str) -> python_calamine.CalamineSheet:
             return python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_name(name)
 
@@ -2106,31 +2111,29 @@ class SheetLayout:
             return self.max_chars >= 32
         if not kinds <= {str, type(None)}:
             return False
+        self._text_cells(raw_column, kinds, checked, strip=False)
+        return True
+
+    def _text_cells(self, raw_column: tuple, kinds: set, checked: set[int], *, strip: bool) -> Sequence[str]:
+        """A column of text and empty cells as text, stripped when `strip`; the rows holding a NUL, an unreadable
+        character or a cell over the length limit go to `checked`."""
         texts = raw_column if type(None) not in kinds else [cell or "" for cell in raw_column]
         joined = "\x1f".join(texts)
         if "\x00" in joined:
             checked.update(i for i, cell in enumerate(texts) if "\x00" in cell)
         if self.encoding and "\ufffd" in joined:
             checked.update(i for i, cell in enumerate(texts) if "\ufffd" in cell)
-        if texts and max(map(len, texts)) > self.max_chars:  # as written: stripped, it can only be shorter
-            checked.update(i for i, cell in enumerate(texts) if len(cell.strip()) > self.max_chars)
-        return True
+        cells = list(map(str.strip, texts)) if strip else texts
+        if cells and max(map(len, cells)) > self.max_chars:  # unstripped, only a longer cell than it reads
+            checked.update(i for i, cell in enumerate(cells) if len(cell.strip()) > self.max_chars)
+        return cells
 
     def _cook_column(self, raw_column: tuple, is_company: bool, checked: set[int]) -> list[str]:
         """One column's cells as text ("" for empty); the rows that need the checked path go to `checked`."""
-        max_chars, encoding = self.max_chars, self.encoding
         number_text = self.text_checks and is_company
         kinds = set(map(type, raw_column))
         if kinds <= {str, type(None)}:
-            texts = raw_column if type(None) not in kinds else [cell or "" for cell in raw_column]
-            joined = "\x1f".join(texts)
-            if "\x00" in joined:
-                checked.update(i for i, cell in enumerate(texts) if "\x00" in cell)
-            cells = list(map(str.strip, texts))
-            if cells and max(map(len, cells)) > max_chars:
-                checked.update(i for i, cell in enumerate(cells) if len(cell) > max_chars)
-            if encoding and "\ufffd" in joined:
-                checked.update(i for i, cell in enumerate(cells) if "\ufffd" in cell)
+            cells = self._text_cells(raw_column, kinds, checked, strip=True)
             if number_text:
                 fullmatch = _NUMBER_OR_DATE_TEXT.fullmatch
                 checked.update(i for i, cell in enumerate(cells) if cell and fullmatch(cell))
