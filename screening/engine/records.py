@@ -482,14 +482,9 @@ class RowTable:
         return len(self.rows)
 
     def row(self, i: int) -> BomRow:
-        if self.deferred:
-            text, deferred = self.text, self.deferred
-            cells = (
-                (name, text(column[i]) if name in deferred else column[i]) for name, column in self.columns.items()
-            )
-            values = {name: cell for name, cell in cells if cell}
-        else:
-            values = {name: cell for name, cells in self.columns.items() if (cell := cells[i])}
+        text, deferred = self.text, self.deferred
+        cells = ((name, text(column[i]) if name in deferred else column[i]) for name, column in self.columns.items())
+        values = {name: cell for name, cell in cells if cell}
         return BomRow(self.file, self.sheet, self.rows[i], values, self.headers)
 
     def bom_rows(self) -> list[BomRow]:

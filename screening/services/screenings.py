@@ -699,18 +699,6 @@ def _row_cells(row: BomRow) -> dict[str, str]:
     return {row.headers.get(name, name): value for name, value in row.values.items()}
 
 
-class _RowCells:
-    """The cells of a chunk's rows by (file, sheet, row), as _row_cells gives them; made only for the rows that
-    have findings, which are few."""
-
-    def __init__(self, rows: Iterable[BomRow]):
-        self._rows = {(row.file, row.sheet, row.row): row for row in rows}
-
-    def get(self, key: tuple, default=None):
-        row = self._rows.get(key)
-        return default if row is None else _row_cells(row)
-
-
 class _TableCells:
     """The cells of a chunk's lines by (file, sheet, row), as _row_cells gives them, from its tables; looked up
     only for the lines that have findings."""
