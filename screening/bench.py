@@ -693,11 +693,11 @@ class SizeResult:
 
 def _bench_reading(path: Path, result: SizeResult) -> None:
     """BomReader.rows() over the file on one core (the sheet parsed whole), then as a job reads it: a big sheet
-    parsed in parts on threads (bom.PARSE_PARTS)."""
+    parsed in parts on threads (bom.PARSE_THREADS at once, a few ahead of the rows read)."""
     from screening.engine import bom
 
     def timed(parts: int) -> float:
-        saved, bom.PARSE_PARTS = bom.PARSE_PARTS, parts
+        saved, bom.PARSE_PARTS_MAX = bom.PARSE_PARTS_MAX, parts
         try:
             best = None
             for _ in range(2 if result.rows <= 100_000 else 1):
@@ -705,12 +705,12 @@ def _bench_reading(path: Path, result: SizeResult) -> None:
                     count = sum(1 for _ in reader.rows())
                 best = timer.seconds if best is None else min(best, timer.seconds)
         finally:
-            bom.PARSE_PARTS = saved
+            bom.PARSE_PARTS_MAX = saved
         assert count == result.rows, f"read {count} rows of {result.rows}"
         return best
 
     result.read_s = timed(1)
-    result.read_parted_s = timed(bom.PARSE_PARTS)
+    result.read_parted_s = timed(bom.PARSE_PARTS_MAX)
 
 
 def _party_names(path: Path) -> list[str]:
@@ -1366,10 +1366,11 @@ def main(argv: list[str] | None = None) -> int:
              r.read_parted_s, _rate(r.rows, r.read_parted_s)]
             for r in results.values()
         ])
-        from screening.engine.bom import PARSE_PARTS, PARSE_PARTS_MIN_BYTES
+        from screening.engine.bom import PARSE_PART_BYTES, PARSE_PARTS_MIN_BYTES, PARSE_THREADS
 
         _note(f"one core: the sheet parsed whole; in parts: as a job reads it, a sheet of over "
-              f"{PARSE_PARTS_MIN_BYTES // MB} MB of XML parsed in {PARSE_PARTS} parts on threads at once.")
+              f"{PARSE_PARTS_MIN_BYTES // MB} MB of XML cut into parts of {PARSE_PART_BYTES // MB} MB, parsed on "
+              f"{PARSE_THREADS} threads a few parts ahead of the rows read.")
 
         ftm_size = 10_000 if args.quick else FTM_SIZE
         _heading(f"Importing a {ftm_size // 1000}k-entity FollowTheMoney file (streamed, in a process of its own)")

@@ -20,11 +20,11 @@ import warnings
 import zipfile
 import zlib
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain, compress, islice
-from operator import itemgetter
+from itertools import chain, compress, islice, repeat
+from operator import add, ge, itemgetter
 from typing import BinaryIO
 from xml.parsers import expat
 
@@ -41,6 +41,7 @@ from screening.engine.records import (
     BomReadError,
     BomRow,
     ChainEdge,
+    CodedColumn,
     Field,
     FileSize,
     HeaderWords,
@@ -1103,13 +1104,23 @@ def _guarded(call: Callable, filename: str, sheet: str = ""):
         raise failure from exc
 
 
-# A big worksheet is parsed in parts, each on a thread of its own: calamine parses without holding the GIL, and
-# parsing is the one step of a job that runs alone, before there is anything for the other CPUs to do. The sheet's
-# XML is cut between two rows into stand-alone workbooks (every other part copied as it is, the sheet's own head
-# and tail in each) and the parsed parts are read back as one sheet (_PartedSheet).
-PARSE_PARTS = 2
-PARSE_THREADS = 2  # a worker process on a 2-CPU host; the parts beyond it wait for a thread
+# A big worksheet is parsed in parts, on threads: calamine parses without holding the GIL, and it holds a parsed
+# sheet whole (about 1 MB per 1,000 rows of 12 columns). The sheet's XML is cut between rows into stand-alone
+# workbooks (every other part copied as it is, the sheet's own head and tail in each), and the parts are parsed a
+# few ahead of the rows being read and let go once read (_PartedSheet): the first rows come after one part's
+# parse, not the whole sheet's, and a 500,000-row sheet never sits in memory whole.
+PARSE_THREADS = 2  # parts parsed at once, ahead of the one being read: a worker process on a 2-CPU host
 PARSE_PARTS_MIN_BYTES = 8 * 1024 * 1024  # the sheet's XML, uncompressed: about 20,000 rows of 12 columns
+PARSE_PART_BYTES = 4 * 1024 * 1024  # of the sheet's XML per part: about 10,000 rows of 12 columns
+PARSE_PARTS_MAX = 64  # parts of one sheet, at most (and under 2, sheets are parsed whole)
+
+
+def _part_count(archive: zipfile.ZipFile, sheet_bytes: int) -> int:
+    """How many parts to cut a worksheet of `sheet_bytes` of XML into. Every part carries the workbook's shared
+    strings, parsed again with each part: a part is at least twice their size."""
+    shared = archive.NameToInfo.get("xl/sharedStrings.xml")
+    part_bytes = max(PARSE_PART_BYTES, 2 * shared.file_size if shared is not None else 0, 1)
+    return max(2, min(PARSE_PARTS_MAX, -(-sheet_bytes // part_bytes)))
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"
@@ -1218,8 +1229,11 @@ def _cut_rows(stream, cuts: list[int], writers: list, stop: threading.Event | No
     pending = head[head_end:]
     offset = head_end  # of `pending`, in the sheet's XML
     current, firsts, last = 0, [], b""
+    order = _RowOrder()
     writers[0].write(prefix)
     while True:
+        if not order.feed(pending):
+            return None  # rows stored out of order: a part's rows would not all lie between its cuts
         while current < len(cuts) and offset + len(pending) > cuts[current]:
             at = pending.find(b"<row ", max(0, cuts[current] - offset))
             if at < 0:
@@ -1240,6 +1254,8 @@ def _cut_rows(stream, cuts: list[int], writers: list, stop: threading.Event | No
         last, pending = pending, stream.read(1 << 22)
         if not pending:
             break
+    if not order.feed(b"", last=True):
+        return None
     tail = last[-(1 << 20):]  # the sheet's tail (merges, page set-up...) follows its last row
     end = tail.rfind(b"</sheetData>")
     if current < len(cuts) or end < 0:
@@ -1249,33 +1265,104 @@ def _cut_rows(stream, cuts: list[int], writers: list, stop: threading.Event | No
     return firsts
 
 
-class _PartedSheet:
-    """A sheet parsed in parts (top to bottom), read as calamine reads a whole one: iter_rows() gives every row
-    from the top, padded with empty rows above the used range, each from the used range's first column."""
+class _RowOrder:
+    """Whether the rows of a sheet's XML, fed to it block by block, are stored in ascending order of their numbers
+    (as Excel and LibreOffice write them; calamine places a row by its number wherever it is stored)."""
 
-    def __init__(self, parts: list[python_calamine.CalamineSheet]):
-        self._parts = parts
-        self.start = (parts[0].start[0], min(part.start[1] for part in parts))
-        self.end = (max(part.end[0] for part in parts), max(part.end[1] for part in parts))
-        self.height = self.end[0] - self.start[0] + 1
-        self.width = self.end[1] - self.start[1] + 1
-        self.merged_cell_ranges = parts[0].merged_cell_ranges  # the tail, with the merges, is in every part
+    def __init__(self):
+        self.last = 0
+        self._carry = b""  # from the last row tag of the blocks so far, which may go on in the next block
+
+    def feed(self, block: bytes, *, last: bool = False) -> bool:
+        data = self._carry + block
+        end = len(data) if last else data.rfind(b"<row")
+        if end < 0:
+            self._carry = data[-8:]
+            return True
+        self._carry = data[end:]
+        numbers = list(map(int, _ROW_NUMBER.findall(data, 0, end)))
+        if not numbers:
+            return True
+        if numbers[0] <= self.last or any(map(ge, numbers, islice(numbers, 1, None))):
+            return False
+        self.last = numbers[-1]
+        return True
+
+
+class _PartedSheet:
+    """A sheet cut into parts (_cut_sheet), read as calamine reads a whole one: iter_rows() gives every row from the
+    top, padded with empty rows above the used range, each from column A (so `start` is (first row, 0)).
+
+    Parts are parsed on PARSE_THREADS threads, up to one more than that ahead of the part being read, and each is
+    let go once its rows are being read (read again, it is parsed again). Before a part's rows are given, the part after
+    it is checked to start below it, where its cut said; if it does not (rows stored out of order), the rest of
+    the sheet is parsed whole and read from there. `check` sees each part parsed (the width limit)."""
+
+    def __init__(self, cut: list[tuple[str, int | None]], parse: Callable[[str], python_calamine.CalamineSheet],
+                 check: Callable[[python_calamine.CalamineSheet], None], whole: Callable[[], object]):
+        self._cut, self._parse, self._check, self._whole = cut, parse, check, whole
+        self._pool = ThreadPoolExecutor(max_workers=PARSE_THREADS, thread_name_prefix="sheet-part")
+        self._parsed: dict[int, Future] = {}
+        try:
+            head = self._part(0)
+            if head.start is None:
+                raise _PartsUnusable
+        except BaseException:
+            self.close()
+            raise
+        self.start = (head.start[0], 0)
+        self.end = head.end
+        self.height = head.end[0] - head.start[0] + 1  # the first part's: the others are not parsed yet
+        self.width = head.end[1] + 1
+        self.merged_cell_ranges = head.merged_cell_ranges  # the tail, with the merges, is in every part
+
+    def _part(self, k: int) -> python_calamine.CalamineSheet:
+        for ahead in range(k, min(k + PARSE_THREADS + 1, len(self._cut))):
+            if ahead not in self._parsed:
+                self._parsed[ahead] = self._pool.submit(self._parse, self._cut[ahead][0])
+        part = self._parsed[k].result()
+        if part.start is not None:
+            self._check(part)
+        return part
 
     def iter_rows(self) -> Iterator[list]:
         # Chained, not yielded one by one: a Python frame per row of a 500k-row sheet costs more than half a second.
-        pieces: list[Iterable[list]] = []
+        return chain.from_iterable(self._pieces())
+
+    def _pieces(self) -> Iterator[Iterable[list]]:
         row_index = 0  # 0-based number of the next row to give
-        for part in self._parts:
-            top, left = part.start
-            rows: Iterable[list] = part.iter_rows()
-            if row_index:  # a later part pads its own rows above it, which the parts before gave
-                rows = islice(rows, top, None)
-                pieces.append([[] for _ in range(top - row_index)])  # empty rows between the parts
-            if shift := left - self.start[1]:  # this part's used range starts further right
-                rows = ([*([None] * shift), *row] for row in rows)
-            pieces.append(rows)
-            row_index = part.end[0] + 1
-        return chain.from_iterable(pieces)
+        current = self._part(0)
+        for k in range(1, len(self._cut) + 1):
+            following = self._part(k) if k < len(self._cut) else None
+            if following is not None and following.start is not None and current.start is not None and (
+                following.start[0] + 1 < self._cut[k][1] or current.end[0] >= following.start[0]
+            ):
+                whole = self._whole()  # rows out of order across the cut: the rest as the whole sheet gives it
+                yield islice(whole.iter_rows(), row_index, None)
+                return
+            if current.start is not None:  # a part of nothing but empty rows gives none
+                (top, left), end = current.start, current.end[0]
+                # Its used range only: iter_rows would pad it with a row of empty cells per row of the parts above.
+                rows: Iterable[list] = current.to_python(skip_empty_area=True)
+                self._parsed.pop(k - 1, None)  # held as Python rows now: the parsed part is let go
+                current = None
+                yield [[] for _ in range(top - row_index)]  # empty rows above it
+                if left:  # its used range starts right of column A
+                    rows = map(add, repeat([None] * left), rows)
+                yield rows
+                row_index = end + 1
+            self._parsed.pop(k - 1, None)
+            current = following
+
+    def close(self) -> None:
+        for future in self._parsed.values():
+            future.cancel()
+        self._pool.shutdown(wait=True)
+        self._parsed.clear()
+
+
+class _PartsUnusable(Exception):
+    """The sheet's parts cannot stand for it (its first part holds no cells): it is parsed whole."""
 
 
 class _CalamineBook:
@@ -1288,7 +1375,8 @@ class _CalamineBook:
         self.filename = filename
         self.limits = limits
         self._fileobj, self._kind, self._cut = fileobj, kind, cut
-        self._members: dict[str, tuple[str, int]] | None = None
+        self._members: dict[str, tuple[str, int, int]] | None = None
+        self._parted: list[contextlib.ExitStack] = []  # the sheets read in parts, with their parts on disk
         fileobj.seek(0)
         self._book = python_calamine.CalamineWorkbook.from_filelike(fileobj)
         self._cache: dict[str, python_calamine.CalamineSheet | _PartedSheet] = {}
@@ -1311,9 +1399,9 @@ class _CalamineBook:
         return sheet
 
     def _parse_in_parts(self, name: str) -> _PartedSheet | None:
-        """The sheet parsed in PARSE_PARTS parts at once, when it is big enough to gain by it; None otherwise,
-        or when its XML does not cut cleanly (the caller parses it whole, as it always could)."""
-        if self._kind != "xlsx" or PARSE_PARTS < 2:
+        """The sheet read in parts (_PartedSheet), when it is big enough to gain by it; None otherwise, or when its
+        XML does not cut cleanly (the caller parses it whole, as it always could)."""
+        if self._kind != "xlsx" or PARSE_PARTS_MAX < 2:
             return None
         if self._members is None:  # sheet name -> (member, its size), read once per workbook
             self._fileobj.seek(0)
@@ -1323,56 +1411,60 @@ class _CalamineBook:
                 except (KeyError, SyntaxError, ValueError):  # no such part, or XML the parser refuses
                     members = {}
                 self._members = {
-                    sheet: (member, archive.getinfo(member).file_size)
-                    for sheet, member in members.items() if member in archive.NameToInfo
+                    sheet: (member, info.file_size, _part_count(archive, info.file_size))
+                    for sheet, member in members.items() if (info := archive.NameToInfo.get(member)) is not None
                 }
-        member, size = self._members.get(name, ("", 0))
+        member, size, parts = self._members.get(name, ("", 0, 0))
         if size < PARSE_PARTS_MIN_BYTES:  # small, or not found: parsed whole
             return None
+
         def parse(path: str) -> python_calamine.CalamineSheet:
             return python_calamine.CalamineWorkbook.from_path(path).get_sheet_by_name(name)
 
-        try:
-            with contextlib.ExitStack() as cleanup:
+        def check(part: python_calamine.CalamineSheet) -> None:
+            self._check_width(name, part.end[1] + 1, part.end)
+
+        with contextlib.ExitStack() as cleanup:
+            try:
                 if self._cut is not None and self._cut.member == member:  # cut while the file was checked
-                    cut = self._cut.result()
-                    cleanup.callback(self._cut.close)
+                    cut_by, self._cut = self._cut, None
+                    cleanup.callback(cut_by.close)
+                    cut = cut_by.result()
                 else:
-                    directory = cleanup.enter_context(tempfile.TemporaryDirectory(prefix="screening-parts-"))
+                    directory = tempfile.mkdtemp(prefix="screening-parts-")
+                    cleanup.callback(shutil.rmtree, directory, ignore_errors=True)
                     self._fileobj.seek(0)
                     with zipfile.ZipFile(self._fileobj) as source:
-                        cut = _cut_sheet(source, member, PARSE_PARTS, directory)
+                        cut = _cut_sheet(source, member, parts, directory)
                 if cut is None:
                     return None
-                threads = min(PARSE_THREADS, len(cut))
-                with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="sheet-part") as pool:
-                    parts = list(pool.map(parse, [path for path, _first in cut]))
-        except BaseException as exc:  # a part calamine cannot read: the whole sheet may still be read
-            if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+                sheet = _PartedSheet(cut, parse, check, lambda: self._book.get_sheet_by_name(name))
+            except BomReadError:
                 raise
-            return None
-        # Each part holds its own rows and none above the number its XML starts at; else it is parsed whole.
-        if any(part.start is None for part in parts):
-            return None
-        for above, part, (_path, first) in zip(parts, parts[1:], cut[1:], strict=False):
-            if part.start[0] + 1 < first or above.end[0] >= part.start[0]:
+            except BaseException as exc:  # a part calamine cannot read: the whole sheet may still be read
+                if not (isinstance(exc, Exception) or _is_reader_panic(exc)):
+                    raise
                 return None
-        return _PartedSheet(parts)
+            cleanup.callback(sheet.close)
+            self._parted.append(cleanup.pop_all())  # its parts stay until the workbook closes
+            return sheet
+
+    def _check_width(self, name: str, width: int, end: tuple[int, int] | None) -> None:
+        if width > self.limits.max_columns:
+            raise BomReadError(
+                Message(gettext_noop(
+                    "the sheet is {count} columns wide (up to column {last}); the limit is {limit}. Delete the unused "
+                    "columns and upload the file again."
+                ), {"count": width, "last": _column_letter(end[1]), "limit": self.limits.max_columns}),
+                location=Location(self.filename, name),
+            )
 
     def open(self, handle: _SheetHandle) -> _OpenSheet | None:
         sheet = self._load(handle.name)
         start = sheet.start
         if start is None or sheet.height == 0:
             return None
-        if sheet.width > self.limits.max_columns:
-            end = sheet.end or start
-            raise BomReadError(
-                Message(gettext_noop(
-                    "the sheet is {count} columns wide (up to column {last}); the limit is {limit}. Delete the unused "
-                    "columns and upload the file again."
-                ), {"count": sheet.width, "last": _column_letter(end[1]), "limit": self.limits.max_columns}),
-                location=Location(self.filename, handle.name),
-            )
+        self._check_width(handle.name, sheet.width, sheet.end or start)
         first_row = start[0] + 1
 
         def rows_from(n: int) -> Iterator[tuple[int, list]]:
@@ -1385,6 +1477,9 @@ class _CalamineBook:
 
     def close(self) -> None:
         self._cache.clear()
+        for parted in self._parted:
+            parted.close()
+        self._parted.clear()
         with contextlib.suppress(python_calamine.CalamineError):  # closed already
             self._book.close()
         if self._cut is not None:
@@ -1582,10 +1677,10 @@ class _Workbook:
 
     def _begin_cut(self, archive: zipfile.ZipFile, kind: str) -> None:
         """Begin cutting a big worksheet into parts while the rest of the check runs (see _SheetCut)."""
-        info = _biggest_worksheet(archive) if kind == "xlsx" and PARSE_PARTS > 1 else None
+        info = _biggest_worksheet(archive) if kind == "xlsx" and PARSE_PARTS_MAX > 1 else None
         if info is not None:
             self._fileobj.seek(0)
-            self._cut = _SheetCut(self._fileobj.read(), info.filename, PARSE_PARTS)
+            self._cut = _SheetCut(self._fileobj.read(), info.filename, _part_count(archive, info.file_size))
 
     def _open_workbook(self, kind: str) -> None:
         try:
@@ -2053,42 +2148,58 @@ class SheetLayout:
         self, raw: list[tuple[int, list]], errors: list[RowError], needed: Collection[str] | None = None
     ) -> RowTable:
         """The lines of many raw rows of this sheet as one RowTable: the same lines, values and row errors as
-        cook() row by row, worked out a column at a time. Text columns (most of a BOM) are checked and stripped
-        with a few passes of C-level builtins; rows that need a word (a NUL, a long cell, a date or a number where
-        a company belongs...) are cooked one by one by the checked path, as cook() would.
+        cook() row by row, worked out a column at a time (cook_columns)."""
+        width = len(self._keys)
+        rows_cells = [cells for _rownum, cells in raw]
+        if any(len(cells) != width for cells in rows_cells):
+            rows_cells = [[*cells[:width], *([None] * (width - len(cells)))] for cells in rows_cells]
+        raw_columns = list(zip(*rows_cells, strict=True)) if raw else [() for _key in self._keys]
+        return self.cook_columns([rownum for rownum, _cells in raw], raw_columns, errors, needed)
+
+    def cook_columns(
+        self, numbers: list[int], raw_columns: Sequence[Sequence | CodedColumn], errors: list[RowError],
+        needed: Collection[str] | None = None,
+    ) -> RowTable:
+        """The lines of raw rows of this sheet, given as their row numbers and a column of raw cells per mapped
+        column (a CodedColumn, or the cells line by line), as one RowTable: the same lines, values and row errors
+        as cook() row by row. Text columns (most of a BOM) are checked and stripped with a few passes of C-level
+        builtins, a CodedColumn's distinct cells once each; rows that need a word (a NUL, a long cell, a date or a
+        number where a company belongs...) are cooked one by one by the checked path, as cook() would.
 
         With `needed` (the fields the screening reads), the other columns whose cells need no word (text, numbers
         where no company belongs) are checked but kept as read: their text is made only for the lines a caller
         asks for (RowTable.row), which are the few with findings."""
-        keys, count = self._keys, len(raw)
-        width = len(keys)
-        numbers = [rownum for rownum, _cells in raw]
-        rows_cells = [cells for _rownum, cells in raw]
-        if any(len(cells) != width for cells in rows_cells):
-            rows_cells = [[*cells[:width], *([None] * (width - len(cells)))] for cells in rows_cells]
-        raw_columns = list(zip(*rows_cells, strict=True)) if count else [() for _key in keys]
         checked: set[int] = set()  # rows to cook one by one, with every check
         deferred: set[str] = set()
         table_columns: dict[str, list] = {}
-        for key, raw_column, is_company in zip(keys, raw_columns, self._company, strict=True):
+        for key, raw_column, is_company in zip(self._keys, raw_columns, self._company, strict=True):
+            coded = isinstance(raw_column, CodedColumn)
+            cells = raw_column.values if coded else raw_column
+            needs_word = set() if coded else checked  # a CodedColumn's: indexes of its distinct cells
             if needed is not None and key not in needed and key != _COUNTRY_KEY and not is_company and (
-                self._deferrable(raw_column, checked)
+                self._deferrable(cells, needs_word)
             ):
                 deferred.add(key)
-                table_columns[key] = list(raw_column)
+                column = list(cells)
             else:
-                table_columns[key] = self._cook_column(raw_column, is_company, checked)
+                column = self._cook_column(cells, is_company, needs_word)
+            if coded:
+                if needs_word:
+                    checked.update(i for i, code in enumerate(raw_column.codes) if code in needs_word)
+                column = raw_column.expand(column)
+            table_columns[key] = column
         country = table_columns.get(_COUNTRY_KEY)
         if country is not None:
             codes = {cell: ",".join(country_codes(cell)) if cell else "" for cell in set(country)}
             table_columns[COUNTRY_CODE] = [codes[cell] for cell in country]
         cooked = [cells for key, cells in table_columns.items() if key not in deferred and key != COUNTRY_CODE]
-        keep = list(map(any, zip(*cooked, strict=True))) if cooked else [False] * count
+        keep = list(map(any, zip(*cooked, strict=True))) if cooked else [False] * len(numbers)
         if deferred:  # a line may hold nothing but a number or a description
             for i in [i for i, some in enumerate(keep) if not some]:
                 keep[i] = any(_deferred_text(table_columns[key][i]) for key in deferred)
         for i in sorted(checked):  # in row order, so their row errors come in the order cook() gives them
-            row = self._cook_checked(numbers[i], rows_cells[i], errors)
+            raw_cells = [c.cell(i) if isinstance(c, CodedColumn) else c[i] for c in raw_columns]
+            row = self._cook_checked(numbers[i], raw_cells, errors)
             keep[i] = row is not None
             if row is not None:
                 for name, cells in table_columns.items():
@@ -2102,7 +2213,7 @@ class SheetLayout:
             table.columns = {name: list(compress(cells, keep)) for name, cells in table_columns.items()}
         return table
 
-    def _deferrable(self, raw_column: tuple, checked: set[int]) -> bool:
+    def _deferrable(self, raw_column: Sequence, checked: set[int]) -> bool:
         """Whether a column the screening does not read can be kept as read (text, or numbers), after its checks;
         the rows that need the checked path go to `checked`."""
         kinds = set(map(type, raw_column))
@@ -2114,7 +2225,7 @@ class SheetLayout:
         self._text_cells(raw_column, kinds, checked, strip=False)
         return True
 
-    def _text_cells(self, raw_column: tuple, kinds: set, checked: set[int], *, strip: bool) -> Sequence[str]:
+    def _text_cells(self, raw_column: Sequence, kinds: set, checked: set[int], *, strip: bool) -> Sequence[str]:
         """A column of text and empty cells as text, stripped when `strip`; the rows holding a NUL, an unreadable
         character or a cell over the length limit go to `checked`."""
         texts = raw_column if type(None) not in kinds else [cell or "" for cell in raw_column]
@@ -2128,7 +2239,7 @@ class SheetLayout:
             checked.update(i for i, cell in enumerate(cells) if len(cell.strip()) > self.max_chars)
         return cells
 
-    def _cook_column(self, raw_column: tuple, is_company: bool, checked: set[int]) -> list[str]:
+    def _cook_column(self, raw_column: Sequence, is_company: bool, checked: set[int]) -> list[str]:
         """One column's cells as text ("" for empty); the rows that need the checked path go to `checked`."""
         number_text = self.text_checks and is_company
         kinds = set(map(type, raw_column))

@@ -7,10 +7,12 @@ Django side only has to turn them into rows.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+import json.encoder
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import groupby
+from operator import itemgetter
 
 
 class Field(StrEnum):
@@ -490,6 +492,29 @@ class RowTable:
     def bom_rows(self) -> list[BomRow]:
         return [self.row(i) for i in range(len(self.rows))]
 
+    def cells(self, i: int) -> dict[str, str]:
+        """Line i's non-empty cells by the header they sit under, as a finding keeps them for evidence."""
+        row = self.row(i)
+        return {row.headers.get(name, name): value for name, value in row.values.items()}
+
+    def cells_json(self, lines: Sequence[int]) -> list[str]:
+        """json.dumps(self.cells(i)) for each of `lines`, made a column at a time: each distinct cell of a column is
+        encoded once, and a line's text is joined from its columns' pieces."""
+        headers = [self.headers.get(name, name) for name in self.columns]
+        if not lines or len(set(headers)) != len(headers):  # two columns under one header: as a dict keeps them
+            return [json.dumps(self.cells(i)) for i in lines]
+        encode = json.encoder.encode_basestring_ascii  # json.dumps's own, for keys and text (ensure_ascii)
+        pick = itemgetter(*lines) if len(lines) > 1 else (lambda column, i=lines[0]: (column[i],))
+        pieces = []
+        for header, (name, column) in zip(headers, self.columns.items(), strict=True):
+            values = pick(column)
+            if name in self.deferred:
+                values = tuple(map(self.text, values))
+            prefix = encode(header) + ": "
+            texts = {value: prefix + encode(value) if value else "" for value in set(values)}
+            pieces.append(map(texts.__getitem__, values))
+        return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*pieces, strict=True)]
+
     @classmethod
     def of_rows(cls, rows: Iterable[BomRow]) -> list[RowTable]:
         """BomRows as tables, one per run of rows from the same sheet."""
@@ -502,6 +527,26 @@ class RowTable:
                 {name: [row.values.get(name, "") for row in group] for name in names},
             ))
         return tables
+
+
+@dataclass(frozen=True, slots=True)
+class CodedColumn:
+    """A column of raw cells kept as its distinct cells and, per line, the index of its cell among them: a BOM's
+    text columns repeat a few thousand names and words over their lines, so a chunk task checks and strips each
+    distinct cell once (SheetLayout.cook_columns)."""
+
+    values: Sequence  # the distinct cells, in order of first appearance
+    codes: Sequence[int]  # per line, its cell's index in `values`
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def cell(self, i: int) -> object:
+        return self.values[self.codes[i]]
+
+    def expand(self, values: Sequence | None = None) -> list:
+        """The column line by line: its cells, or the corresponding item of `values` (one per distinct cell)."""
+        return list(map((self.values if values is None else values).__getitem__, self.codes))
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,12 @@ def _chunk_cells(payload: dict) -> Iterator[str]:
     for sheet_key, sheet in payload["sheets"].items():
         names = [key for key, _header, _company in sheet["columns"]] if "columns" in sheet else sheet["fields"]
         columns[sheet_key] = [i for i, name in enumerate(names) if name in _PARTY_KEYS]
+    if "runs" in payload:  # a column at a time: a dictionary-coded column's distinct cells are all it names
+        for sheet_key, _rows, packed in payload["runs"]:
+            for i in columns[sheet_key]:
+                column = packed[i] if i < len(packed) else []
+                yield from filter(None, column["values"] if isinstance(column, dict) else column)
+        return
     for sheet_key, _row, cells in payload["rows"]:
         for i in columns[sheet_key]:
             if i < len(cells) and cells[i]:

@@ -11,8 +11,10 @@ import gc
 import hashlib
 import json
 import logging
+import sys
+from array import array
 from collections import Counter, OrderedDict
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from itertools import groupby
@@ -32,6 +34,7 @@ from screening.engine.records import (
     BomReadError,
     BomRow,
     ChainEdge,
+    CodedColumn,
     Finding,
     Location,
     Message,
@@ -271,7 +274,37 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-PAYLOAD_VERSION = 2
+PAYLOAD_VERSION = 3
+_TEXT_KINDS = frozenset({str, type(None)})
+_CODED_REPEATS = 2  # a text column is dictionary-coded when its lines hold each distinct cell this often on average
+_CODED_SAMPLE = 500  # its first lines tell whether it is worth counting
+_CODE_TYPES = {2: "H", 4: "I", 8: "Q"}  # item size -> array type code
+
+
+def _pack_column(cells: Sequence) -> list | dict:
+    """A column of a chunk's payload. A text column whose cells repeat (names, countries, domains...) is kept
+    dictionary-coded, as {"values": its distinct cells, "codes": each line's index among them, as little-endian
+    unsigned integers of "width" bytes}; any other column as the list of its cells."""
+    sample = cells[:_CODED_SAMPLE]  # part numbers, serials, descriptions: mostly distinct, not worth a look
+    if len(set(sample)) * _CODED_REPEATS <= len(sample) and set(map(type, cells)) <= _TEXT_KINDS:
+        values = list(dict.fromkeys(cells))
+        if len(values) * _CODED_REPEATS <= len(cells):
+            index = {value: i for i, value in enumerate(values)}
+            codes = array("H" if len(values) <= 0xFFFF else "I", map(index.__getitem__, cells))
+            if sys.byteorder == "big":
+                codes.byteswap()
+            return {"values": values, "codes": codes.tobytes(), "width": codes.itemsize}
+    return list(cells)
+
+
+def _unpack_column(column: list | dict) -> list | CodedColumn:
+    if not isinstance(column, dict):
+        return column
+    codes = array(_CODE_TYPES[column["width"]])
+    codes.frombytes(column["codes"])
+    if sys.byteorder == "big":
+        codes.byteswap()
+    return CodedColumn(column["values"], codes)
 
 
 class _PreparationStopped(Exception):
@@ -284,11 +317,11 @@ class _HandOutFailed(Exception):
 
 @dataclass
 class _ChunkWriter:
-    """Writes a file's rows as chunk rows, as the reader gave them: each row is its sheet's key, its row number
-    and the raw cells of the sheet's mapped columns. Cooking them into lines (text, checks, row errors) is left
-    to the chunk tasks, which run in parallel: chunk_payload_tables does it (chunk_payload_rows a row at a time).
-    Payload:
-    {"v": 2, "sheets": {key: SheetLayout.as_dict()}, "rows": [[key, row number, [cell, ...]], ...]}.
+    """Writes a file's rows as chunk rows, as the reader gave them: each sheet's runs of rows as their row numbers
+    and the raw cells of the sheet's mapped columns, a column at a time (_pack_column). Cooking them into lines
+    (text, checks, row errors) is left to the chunk tasks, which run in parallel: chunk_payload_tables does it
+    (chunk_payload_rows a row at a time). Payload:
+    {"v": 3, "sheets": {key: SheetLayout.as_dict()}, "runs": [[key, [row number, ...], [column, ...]], ...]}.
 
     With `stream`, each chunk row is committed on its own, with the job's running totals, and its id goes to
     `ready` once committed, so its task can start while the rest of the file is read.
@@ -301,7 +334,8 @@ class _ChunkWriter:
     rows_total: int = 0
 
     def __post_init__(self):
-        self._rows: list = []
+        self._runs: list[tuple[str, list]] = []  # (sheet key, its rows as read: (row number, cells))
+        self._count = 0
         self._sheets: dict[str, dict] = {}
         self._sheet_count = 0
         self.ready: Callable[[int], None] | None = None  # told of each chunk once committed, when set
@@ -314,24 +348,25 @@ class _ChunkWriter:
         sheet = layout.as_dict()
         self._sheets[key] = sheet
         for batch in batches:
-            rows = [(key, rownum, cells) for rownum, cells in batch]
-            while rows:
-                room = self.chunk_rows - len(self._rows)
-                self._rows += rows[:room]
-                rows = rows[room:]
-                if len(self._rows) >= self.chunk_rows:
+            while batch:
+                room = self.chunk_rows - self._count
+                taken, batch = batch[:room], batch[room:]
+                if not self._runs or self._runs[-1][0] != key:
+                    self._runs.append((key, []))
+                self._runs[-1][1].extend(taken)
+                self._count += len(taken)
+                if self._count >= self.chunk_rows:
                     self.flush()
                     self._sheets[key] = sheet
 
     def flush(self) -> None:
-        if not self._rows:
+        if not self._count:
             return
-        payload = {"v": PAYLOAD_VERSION, "sheets": self._sheets, "rows": self._rows}
-        chunk = ScreeningChunk(screening=self.screening, index=self.index, row_count=len(self._rows))
-        packed = PackedField.encode(payload, default=SheetLayout.portable_cell)
+        chunk = ScreeningChunk(screening=self.screening, index=self.index, row_count=self._count)
+        packed = PackedField.encode(chunk_payload_make(self._sheets, self._runs), default=SheetLayout.portable_cell)
         self.index += 1
-        self.rows_total += len(self._rows)
-        self._rows, self._sheets = [], {}
+        self.rows_total += self._count
+        self._runs, self._count, self._sheets = [], 0, {}
         if not self.stream:
             _chunk_insert(chunk, packed)
             return
@@ -348,6 +383,16 @@ class _ChunkWriter:
             self.ready(chunk.pk)
         except Exception as error:  # the broker's failure, not the file's: kept apart from the reading errors
             raise _HandOutFailed from error
+
+
+def chunk_payload_make(sheets: dict[str, dict], runs: Iterable[tuple[str, list[tuple[int, Sequence]]]]) -> dict:
+    """A chunk row's payload (_ChunkWriter): the sheets' layouts by key, and runs of (key, [(row number, the
+    mapped columns' raw cells), ...]), each sheet's rows of the same width."""
+    packed = []
+    for key, rows in runs:
+        numbers, cells = zip(*rows, strict=True)
+        packed.append([key, list(numbers), [_pack_column(column) for column in zip(*cells, strict=True)]])
+    return {"v": PAYLOAD_VERSION, "sheets": sheets, "runs": packed}
 
 
 # A chunk's payload is megabytes. On PostgreSQL it goes to and from the server as binary: Django's cursors bind
@@ -403,29 +448,49 @@ def chunk_payload_rows(payload: dict, errors: list[RowError] | None = None) -> I
     """The BOM rows a chunk row holds, as _ChunkWriter wrote them; the cells' problems go to `errors`."""
     if errors is None:
         errors = []
-    if payload.get("v") != PAYLOAD_VERSION:
+    version = payload.get("v")
+    if version not in (2, PAYLOAD_VERSION):
         yield from _payload_v1_rows(payload)
         return
     cooks = {key: SheetLayout.from_dict(sheet).cook for key, sheet in payload["sheets"].items()}
-    for sheet_key, row_number, cells in payload["rows"]:
-        row = cooks[sheet_key](row_number, cells, errors)
-        if row is not None:
-            yield row
+    if version == 2:  # [[key, row number, [cell, ...]], ...]
+        runs = [(key, rows) for key, rows in groupby(payload["rows"], key=itemgetter(0))]
+        runs = [(key, [(number, cells) for _key, number, cells in rows]) for key, rows in runs]
+    else:
+        runs = [(key, zip(numbers, zip(*_expanded(columns), strict=True), strict=True))
+                for key, numbers, columns in payload["runs"]]
+    for key, rows in runs:
+        cook = cooks[key]
+        for row_number, cells in rows:
+            row = cook(row_number, cells, errors)
+            if row is not None:
+                yield row
+
+
+def _expanded(columns: list) -> list[list]:
+    """A payload run's columns, each cell by cell."""
+    return [c.expand() if isinstance(c, CodedColumn) else c for c in map(_unpack_column, columns)]
 
 
 def chunk_payload_tables(
     payload: dict, errors: list[RowError] | None = None, needed: Collection[str] | None = None
 ) -> list[RowTable]:
-    """The BOM lines a chunk row holds, a table per sheet (SheetLayout.cook_table); the cells' problems go to
+    """The BOM lines a chunk row holds, a table per sheet (SheetLayout.cook_columns); the cells' problems go to
     `errors`. Columns other than the `needed` fields may be left as read until a line is asked for."""
     if errors is None:
         errors = []
-    if payload.get("v") != PAYLOAD_VERSION:
+    version = payload.get("v")
+    if version not in (2, PAYLOAD_VERSION):
         return RowTable.of_rows(_payload_v1_rows(payload))
     layouts = {key: SheetLayout.from_dict(sheet) for key, sheet in payload["sheets"].items()}
+    if version == 2:
+        return [
+            layouts[key].cook_table([(number, cells) for _key, number, cells in rows], errors, needed)
+            for key, rows in groupby(payload["rows"], key=itemgetter(0))
+        ]
     return [
-        layouts[key].cook_table([(number, cells) for _key, number, cells in rows], errors, needed)
-        for key, rows in groupby(payload["rows"], key=itemgetter(0))
+        layouts[key].cook_columns(numbers, [_unpack_column(column) for column in columns], errors, needed)
+        for key, numbers, columns in payload["runs"]
     ]
 
 
@@ -542,7 +607,7 @@ def screening_prepare(*, screening_id: int, chunk_ready: Callable[[int], None] |
     with transaction.atomic():
         _save_errors(screening, errors)
         if declared:
-            _store_findings(screening, None, declared, cells={})
+            _store_findings(screening, None, declared, cells=_TableCells([]))
         # Under the job row's lock, as a chunk looks when it finishes: exactly one of the two sees the job
         # prepared with no chunk pending.
         list(Screening.objects.select_for_update().filter(pk=screening_id).values_list("pk", flat=True))
@@ -695,26 +760,39 @@ def screening_chunk_run(*, chunk_id: int) -> bool:
         return prepared_at is not None and not screening.chunks.filter(status=ChunkStatus.PENDING).exists()
 
 
-def _row_cells(row: BomRow) -> dict[str, str]:
-    return {row.headers.get(name, name): value for name, value in row.values.items()}
-
-
 class _TableCells:
-    """The cells of a chunk's lines by (file, sheet, row), as _row_cells gives them, from its tables; looked up
-    only for the lines that have findings."""
+    """The cells of a chunk's lines by (file, sheet, row), as a finding keeps them for evidence, from its tables;
+    made only for the lines that have findings."""
 
     def __init__(self, tables: list[RowTable]):
         self._tables = tables
         self._where: dict[tuple, tuple[RowTable, int]] | None = None
 
-    def get(self, key: tuple, default=None):
+    def _find(self, key: tuple) -> tuple[RowTable, int] | None:
         if self._where is None:
             self._where = {
                 (table.file, table.sheet, number): (table, i) for table in self._tables
                 for i, number in enumerate(table.rows)
             }
-        found = self._where.get(key)
-        return default if found is None else _row_cells(found[0].row(found[1]))
+        return self._where.get(key)
+
+    def get(self, key: tuple, default=None):
+        found = self._find(key)
+        return default if found is None else found[0].cells(found[1])
+
+    def json_texts(self, keys: Iterable[tuple]) -> dict[tuple, str]:
+        """The JSON text of the cells of each of these lines that the tables hold, a table at a time."""
+        lines: dict[int, tuple[RowTable, list[tuple], list[int]]] = {}
+        for key in keys:
+            if (found := self._find(key)) is not None:
+                table, i = found
+                _table, wanted, indices = lines.setdefault(id(table), (table, [], []))
+                wanted.append(key)
+                indices.append(i)
+        return {
+            key: text for table, wanted, indices in lines.values()
+            for key, text in zip(wanted, table.cells_json(indices), strict=True)
+        }
 
 
 def findings_replace(*, screening: Screening, chunk: ScreeningChunk, findings: list[Finding], cells) -> None:
@@ -765,7 +843,7 @@ def _copy_findings(screening: Screening, chunk: ScreeningChunk | None, findings:
     statement, defaults = _copy_statement()
     screening_id, chunk_id = screening.pk, chunk.pk if chunk is not None else None
     seen: set[tuple] = set()
-    cells_json: dict[tuple, str] = {}
+    cells_json = cells.json_texts({(f.location.file, f.location.sheet, f.location.row) for f in findings})
     paths_json: dict[tuple, str] = {}  # a cell's findings share their paths with every row naming it
     dumps = json.dumps
     # The raw psycopg cursor: wrap_database_errors turns its errors into Django's (IntegrityError...).
@@ -781,10 +859,7 @@ def _copy_findings(screening: Screening, chunk: ScreeningChunk | None, findings:
                 if flag in seen:
                     continue
                 seen.add(flag)
-            where = (location.file, location.sheet, row)
-            row_cells = cells_json.get(where)
-            if row_cells is None:
-                row_cells = cells_json[where] = dumps(cells.get(where, {}))
+            row_cells = cells_json.get((location.file, location.sheet, row), "{}")
             path = paths_json.get(finding.path)
             if path is None:
                 path = paths_json[finding.path] = dumps(list(finding.path))

@@ -54,7 +54,8 @@ def gappy_bom() -> bytes:
 
 
 def read(data: bytes, parts: int, monkeypatch) -> tuple:
-    monkeypatch.setattr(bom, "PARSE_PARTS", parts)
+    monkeypatch.setattr(bom, "PARSE_PARTS_MAX", parts)  # 1: parsed whole
+    monkeypatch.setattr(bom, "PARSE_PART_BYTES", 1)  # as many parts as that
     monkeypatch.setattr(bom, "PARSE_PARTS_MIN_BYTES", 0)  # every sheet, however small
     with BomReader(io.BytesIO(data), filename="bid.xlsx") as reader:
         kinds = {name: type(sheet).__name__ for name, sheet in reader._workbook._book._cache.items()}
@@ -64,7 +65,7 @@ def read(data: bytes, parts: int, monkeypatch) -> tuple:
     return lines, errors, edges, kinds
 
 
-@pytest.mark.parametrize("parts", [2, 3])
+@pytest.mark.parametrize("parts", [2, 3, 12])
 @pytest.mark.parametrize("path", [*WORKBOOKS, "gappy"], ids=lambda p: getattr(p, "name", p))
 def test_a_sheet_parsed_in_parts_reads_as_the_sheet_parsed_whole(path, parts, monkeypatch):
     data = gappy_bom() if path == "gappy" else path.read_bytes()
@@ -120,3 +121,72 @@ def test_a_file_refused_by_the_check_leaves_no_parts_behind(monkeypatch):
 
     assert "xl/sharedStrings.xml" in parts
     assert parts_left() == before
+
+
+def bom_from_column(first_col: int, rows: int = 300, wide_at: int | None = None) -> bytes:
+    """A plain BOM whose cells start at `first_col`; with `wide_at`, that row also has a cell in column XFD."""
+
+    def fill(workbook):
+        sheet = workbook.add_worksheet("RAN")
+        write_rows(sheet, [["Item", "Manufacturer", "Supplier"]], first_col=first_col)
+        for n in range(1, rows):
+            maker = ("Ericsson AB", "Huawei Technologies Co., Ltd.", "Nokia Solutions and Networks Oy")[n % 3]
+            write_rows(sheet, [[n, maker, "Nordic Telecom Supply AB"]], first_row=n, first_col=first_col)
+        if wide_at is not None:
+            sheet.write(wide_at, 16_383, "x")
+
+    return xlsx(fill)
+
+
+def test_a_sheet_starting_right_of_column_a_reads_as_parsed_whole(monkeypatch):
+    data = bom_from_column(2)
+
+    lines, errors, _edges, kinds = read(data, 12, monkeypatch)
+
+    assert kinds["RAN"] == "_PartedSheet"
+    assert len(lines) == 299 and lines[0] == ("RAN", 2, {"line": "1", "manufacturer": "Huawei Technologies Co., Ltd.",
+                                                          "supplier": "Nordic Telecom Supply AB"})
+    assert (lines, errors) == read(data, 1, monkeypatch)[:2]
+
+
+def test_a_sheet_too_wide_far_down_is_refused_as_when_parsed_whole(monkeypatch):
+    data = bom_from_column(0, wide_at=250)
+
+    with pytest.raises(bom.BomReadError) as whole:
+        read(data, 1, monkeypatch)
+    with pytest.raises(bom.BomReadError) as parted:
+        read(data, 12, monkeypatch)
+
+    assert str(parted.value) == str(whole.value)
+    assert "16,384 columns wide (up to column XFD)" in str(parted.value)
+
+
+def test_rows_stored_out_of_order_across_a_cut_read_as_parsed_whole(monkeypatch):
+    data = bom_from_column(0)
+    parts = members(data)
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/sheet1"))
+    rows = re.findall(rb"<row\b.*?</row>", parts[sheet], flags=re.S)
+    moved = parts[sheet].replace(rows[5], b"").replace(rows[-1], rows[-1] + rows[5])  # row 6 stored last
+    data = rezip(data, replace={sheet: moved})
+
+    lines, errors, _edges, kinds = read(data, 12, monkeypatch)
+
+    assert kinds["RAN"] == "CalamineSheet", "parsed whole: a part would have held a row far from its cut"
+    assert (lines, errors) == read(data, 1, monkeypatch)[:2]
+    assert [line[1] for line in lines][:7] == [2, 3, 4, 5, 6, 7, 8]
+
+
+def test_parts_are_parsed_a_few_ahead_and_let_go_once_read(monkeypatch):
+    monkeypatch.setattr(bom, "PARSE_PARTS_MAX", 12)
+    monkeypatch.setattr(bom, "PARSE_PART_BYTES", 1)
+    monkeypatch.setattr(bom, "PARSE_PARTS_MIN_BYTES", 0)
+    with BomReader(io.BytesIO(bom_from_column(0, rows=1200)), filename="bid.xlsx") as reader:
+        sheet = reader._workbook._book._cache["RAN"]
+        held = []
+        for n, _row in enumerate(sheet.iter_rows()):
+            if n % 25 == 0:
+                held.append(len(sheet._parsed))
+        assert len(sheet._cut) == 12
+        assert max(held) <= bom.PARSE_THREADS + 2, "parsed ahead, at most a few parts at a time"
+        assert len(sheet._parsed) == 0, "every part let go once read"
+        assert len(list(reader.rows())) == 1199, "read again, the parts are parsed again"

@@ -4,6 +4,7 @@ give the findings, in the same order, that screening the same lines one by one (
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,32 @@ def test_the_fixtures_give_findings_of_every_kind_through_tables(lists):
     rules = {f.rule for f in found}
     assert {"restricted_entity", "restricted_category", "untrusted_party"} <= rules, rules
     assert any(len(f.path) >= 3 for f in found), "a restricted vendor reached through a chain"
+
+
+@pytest.mark.parametrize("path", BOMS, ids=lambda path: path.name)
+def test_a_tables_cells_as_json_are_the_cells_of_its_lines(path, lists):
+    """A finding keeps its line's cells as JSON; a chunk task makes that text a column at a time (cells_json),
+    which must read back as the line's cells, headers and all, for every line and any choice of lines."""
+    screener = Screener(lists, config=PolicyConfig(trusted_in_force=True))
+    with BomReader(io.BytesIO(path.read_bytes()), filename=path.name) as reader:
+        raw = [(layout, [row for batch in batches for row in batch]) for layout, batches in reader.raw_sheets()]
+    tables = [layout.cook_table(sheet, [], screener.table_fields) for layout, sheet in raw]
+    assert tables
+    for table in tables:
+        every = list(range(len(table)))
+        expected = [{row.headers.get(k, k): v for k, v in row.values.items()} for row in table.bom_rows()]
+        assert [json.loads(text) for text in table.cells_json(every)] == expected
+        assert [json.loads(text) for text in table.cells_json(every[::-2])] == expected[::-2]
+        assert table.cells_json([]) == []
+
+
+def test_cells_json_escapes_what_json_must_escape():
+    table = RowTable("f.xlsx", "BOM", {"manufacturer": 'Maker "quoted"', "notes": "Notes\\"}, [2, 3],
+                     {"manufacturer": ['Huawei "HW"', ""], "notes": ["华为\n\ttab", "plain"]})
+
+    texts = table.cells_json([0, 1])
+
+    assert [json.loads(text) for text in texts] == [
+        {'Maker "quoted"': 'Huawei "HW"', "Notes\\": "华为\n\ttab"}, {"Notes\\": "plain"},
+    ]
+    assert texts == [json.dumps(table.cells(0)), json.dumps(table.cells(1))]

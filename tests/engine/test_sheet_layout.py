@@ -14,6 +14,7 @@ import pytest
 
 from screening.engine.bom import BomReader, ReadLimits, SheetLayout
 from screening.fields import PackedField
+from screening.services import screenings
 from tests.engine.bom_samples import HEADER, LINES, csv_bytes, write_rows, xlsx
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "boms"
@@ -52,6 +53,21 @@ def cooked_through_a_payload(data: bytes, name: str, how: str = "table") -> tupl
             sheets[key] = layout.as_dict()
             rows += [[key, number, cells] for batch in batches for number, cells in batch]
         read_errors = list(reader.errors)
+    if how.startswith("coded"):  # as a job writes chunks: runs of a sheet's rows, text columns dictionary-coded
+        runs = [(key, [(number, cells) for _key, number, cells in group][start:start + 4])
+                for key, group in ((key, list(group)) for key, group in groupby(rows, key=itemgetter(0)))
+                for start in range(0, len(group), 4)]
+        payload = PackedField.decode(PackedField.encode(
+            screenings.chunk_payload_make(sheets, runs), SheetLayout.portable_cell
+        ))
+        errors: list = []
+        if how == "coded rows":
+            cooked = list(screenings.chunk_payload_rows(payload, errors))
+        else:
+            needed = {"manufacturer", "supplier", "subcontractor", "domain"}
+            cooked = [row for table in screenings.chunk_payload_tables(payload, errors, needed)
+                      for row in table.bom_rows()]
+        return cooked, read_errors + errors, len(rows)
     payload = PackedField.decode(PackedField.encode({"sheets": sheets, "rows": rows}, SheetLayout.portable_cell))
     layouts = {key: SheetLayout.from_dict(sheet) for key, sheet in payload["sheets"].items()}
     errors: list = []
@@ -68,7 +84,16 @@ def cooked_through_a_payload(data: bytes, name: str, how: str = "table") -> tupl
     return cooked, read_errors + errors, len(rows)
 
 
-@pytest.mark.parametrize("how", ["table", "screened", "rows"])
+HOW = ["table", "screened", "rows", "coded table", "coded rows"]
+
+
+@pytest.fixture(autouse=True)
+def every_text_column_coded(monkeypatch):
+    """Short runs of rows rarely repeat a cell: the coded payloads here code every text column."""
+    monkeypatch.setattr(screenings, "_CODED_REPEATS", 1)
+
+
+@pytest.mark.parametrize("how", HOW)
 @pytest.mark.parametrize("name", sorted(SAMPLES))
 def test_raw_cells_cooked_after_the_payload_give_the_rows_and_errors_of_rows(name, how):
     data = SAMPLES[name]
@@ -85,7 +110,7 @@ def test_raw_cells_cooked_after_the_payload_give_the_rows_and_errors_of_rows(nam
     assert raw_count >= len(expected_rows)
 
 
-@pytest.mark.parametrize("how", ["table", "screened", "rows"])
+@pytest.mark.parametrize("how", HOW)
 def test_typed_cells_keep_their_text_and_their_warnings_through_the_payload(how):
     cooked, errors, raw_count = cooked_through_a_payload(typed_cells_xlsx(), "typed.xlsx", how)
 
