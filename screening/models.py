@@ -414,6 +414,11 @@ class Finding(models.Model):
     collector deletes them with their screening or chunk; and an entity named by a finding cannot be deleted
     (PROTECT). The job's own index is the unique flag's and the severity and decision indexes, which begin
     with it.
+
+    The review's references (the person, the standing exception, the finding a decision was carried from) are
+    empty when a chunk stores its findings; as database constraints PostgreSQL would still queue a check per
+    finding per reference at commit, and as plain indexes keep an entry for every empty one. They too are kept by
+    the code (Django's collector sets them to empty when what they name is deleted), and indexed only where set.
     """
 
     screening = models.ForeignKey(
@@ -462,16 +467,17 @@ class Finding(models.Model):
     decision_reason = models.TextField(verbose_name=_("decision reason"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("decided by"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False, db_index=False,
     )
     decided_at = models.DateTimeField(verbose_name=_("decided"), null=True, blank=True)
     decided_by_exception = models.ForeignKey(
         "StandingException", verbose_name=_("decided by exception"),
-        null=True, blank=True, on_delete=models.SET_NULL, related_name="findings",
-        help_text=_("The standing exception that dismissed this finding automatically."),
+        null=True, blank=True, on_delete=models.SET_NULL, related_name="findings", db_constraint=False,
+        db_index=False, help_text=_("The standing exception that dismissed this finding automatically."),
     )
     carried_from = models.ForeignKey(
         "self", verbose_name=_("carried over from"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_constraint=False, db_index=False,
         help_text=_("The finding of an earlier screening whose decision was carried over to this one."),
     )
 
@@ -486,7 +492,17 @@ class Finding(models.Model):
                 name="screening_finding_unique_flag",
             ),
         ]
-        indexes = [models.Index(fields=["screening", "severity"]), models.Index(fields=["screening", "decision"])]
+        indexes = [
+            models.Index(fields=["screening", "severity"]),
+            models.Index(fields=["screening", "decision"]),
+            # Set by a review, after the findings are stored: indexed where set, so a chunk's COPY skips them.
+            *(
+                models.Index(fields=[name], condition=models.Q(**{f"{name}__isnull": False}), name=index)
+                for name, index in (("decided_by", "finding_decided_by_set"),
+                                    ("decided_by_exception", "finding_exception_set"),
+                                    ("carried_from", "finding_carried_from_set"))
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.severity}: {self.party} ({self.file_name} {self.sheet} row {self.row})"

@@ -372,6 +372,29 @@ def test_a_findings_references_hold_though_the_database_does_not_check_them(samp
     assert not Finding.objects.filter(screening_id=screening.pk).exists(), "findings go with their screening"
 
 
+def test_a_findings_review_references_are_emptied_when_what_they_name_is_deleted(sample_lists, django_user_model):
+    """Finding.decided_by, .decided_by_exception and .carried_from carry no database constraint either: deleting
+    the person, the standing exception or the earlier finding empties them, as SET_NULL says."""
+    from screening.models import StandingException
+
+    earlier = run_inline(start(upload(BOMS / "direct_hits.xlsx")))
+    later = run_inline(start(upload(BOMS / "direct_hits.xlsx")))
+    officer = django_user_model.objects.create_user("officer")
+    exception = StandingException.objects.create(value_key="huawei", value="Huawei", reason="test", created_by=officer)
+    source, decided = earlier.findings.first(), later.findings.first()
+    Finding.objects.filter(pk=decided.pk).update(
+        decided_by=officer, decided_by_exception=exception, carried_from=source, decision="dismissed"
+    )
+
+    officer.delete()
+    exception.delete()
+    earlier.delete()
+
+    decided.refresh_from_db()
+    assert (decided.decided_by_id, decided.decided_by_exception_id, decided.carried_from_id) == (None, None, None)
+    assert decided.decision == "dismissed", "the decision itself stays"
+
+
 def test_a_queue_that_refuses_a_chunk_is_not_taken_for_an_unreadable_file(sample_lists):
     screening = start(upload(BOMS / "direct_hits.xlsx"))
 
