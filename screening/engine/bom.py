@@ -10,6 +10,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import queue
 import re
 import shutil
 import struct
@@ -420,12 +421,13 @@ _ZIP_DAMAGE = (
 
 def _check_zip(
     fileobj: BinaryIO, filename: str, limits: ReadLimits,
-    before_inflating: Callable[[zipfile.ZipFile, str], None] | None = None,
+    before_inflating: Callable[[zipfile.ZipFile, str], Mapping[str, Callable[[bytes | None], None]]] | None = None,
 ) -> str:
     """Refuses zip bombs and XML entity tricks before calamine or openpyxl reads a byte; returns the kind.
 
     `before_inflating(archive, kind)` is called once the declared sizes have passed, before the members are
-    inflated and scanned (the longest part of the check)."""
+    inflated and scanned (the longest part of the check). It may return sinks by member name: a member's
+    inflated bytes go to its sink block by block as they pass the check, then None once the whole member has."""
     where = Location(filename)
     try:
         fileobj.seek(0)
@@ -470,13 +472,13 @@ def _check_zip(
             Message(_ZIP_DAMAGED, {"detail": str(exc), "hint": _RESAVE_HINT}),
             location=where,
         ) from exc
-    if before_inflating is not None:
-        before_inflating(zf, kind)
+    sinks = dict(before_inflating(zf, kind) or {}) if before_inflating is not None else {}
     for info in members:
         if info.flag_bits & 0x1:
             raise BomReadError(_ENCRYPTED_MESSAGE, location=where)
         try:
-            _verify_member(fileobj, info, filename, well_formed=kind == "ods" and _is_xml_name(info.filename))
+            _verify_member(fileobj, info, filename, well_formed=kind == "ods" and _is_xml_name(info.filename),
+                           sink=sinks.pop(info.filename, None))
         except _ZIP_DAMAGE as exc:
             raise BomReadError(
                 Message(_DAMAGED_PART, {"part": info.filename, "hint": _RESAVE_HINT, "problem": Message(
@@ -501,7 +503,10 @@ def _is_xml_name(name: str) -> bool:
     return name.lower().endswith((".xml", ".rels"))
 
 
-def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, well_formed: bool) -> None:
+def _verify_member(
+    fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, well_formed: bool,
+    sink: Callable[[bytes | None], None] | None = None,
+) -> None:
     """Decompresses one member ourselves, so its real size is known, not just the size it declares.
 
     Python's zipfile stops at the declared size and a reader in another language may not, so the raw
@@ -560,6 +565,8 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, w
             )
         if parser is not None:
             parser.Parse(out, False)
+        if sink is not None:
+            sink(out)
 
     try:
         while remaining > 0 and not (inflater is not None and inflater.eof):
@@ -589,6 +596,8 @@ def _verify_member(fileobj: BinaryIO, info: zipfile.ZipInfo, filename: str, *, w
                               {"size": _size(produced), "declared": _size(info.file_size)}))
     if crc != info.CRC:
         raise damaged(Message(gettext_noop("fails its checksum")))
+    if sink is not None:
+        sink(None)
 
 
 _CUT_SHORT = Message(gettext_noop("is cut short"))
@@ -627,8 +636,11 @@ class _XmlDangerScanner:
             self._is_xml = start == b"<"
         if not self._is_xml:
             return False
-        window = (self._tail + chunk).lower()
+        window = self._tail + chunk
         self._tail = window[-self._KEEP :]
+        if b"<!" not in window and b"<\x00!" not in window:  # no declaration begins here (UTF-8, UTF-16 LE or BE)
+            return False
+        window = window.lower()
         if any(p in window for p in _XML_DANGER):
             return True
         return b"\x00" in window and any(p in window for p in _XML_DANGER_UTF16)
@@ -1143,11 +1155,13 @@ def _worksheet_members(zf: zipfile.ZipFile) -> dict[str, str]:
 
 
 def _cut_sheet(
-    source: zipfile.ZipFile, member: str, parts: int, directory: str, stop: threading.Event | None = None
+    source: zipfile.ZipFile, member: str, parts: int, directory: str, stop: threading.Event | None = None,
+    sheet_xml: _Blocks | None = None,
 ) -> list[tuple[str, int | None]] | None:
     """Write the workbook `parts` times into `directory`, each copy holding one run of the sheet's rows, cut at
     row boundaries; returns each copy's path and the number of its first row (None for the first copy), or None
-    when the sheet's XML is not written the plain way this relies on (the caller then parses it whole)."""
+    when the sheet's XML is not written the plain way this relies on (the caller then parses it whole). The
+    sheet's XML is read from `sheet_xml` when given, else inflated from `source`."""
     info = source.getinfo(member)
     cuts = [info.file_size * k // parts for k in range(1, parts)]
     copies = [zipfile.ZipFile(f"{directory}/part{k}.xlsx", "w", zipfile.ZIP_STORED) for k in range(parts)]
@@ -1158,7 +1172,7 @@ def _cut_sheet(
                 for copy in copies:
                     copy.writestr(other.filename, data)
         writers = [copy.open(member, "w", force_zip64=True) for copy in copies]
-        with source.open(info) as stream:
+        with contextlib.nullcontext(sheet_xml) if sheet_xml is not None else source.open(info) as stream:
             firsts = _cut_rows(stream, cuts, writers, stop)
         for writer in writers:
             writer.close()
@@ -1172,22 +1186,26 @@ def _cut_sheet(
 
 class _SheetCut:
     """The biggest worksheet of an xlsx, cut into parts (_cut_sheet) on a thread of its own while the archive's
-    members are still being inflated and scanned for the safety check, so that the two overlap. The cut only
-    copies bytes, at most the member's declared size, which has passed the check already; nothing parses the
-    parts until the whole check has passed (the workbook is opened only then). It works on its own copy of the
-    file's bytes, since the check reads the file meanwhile."""
+    members are still being inflated and scanned for the safety check, so that the two overlap. The cut takes the
+    sheet's XML as the check inflates it (`sink`), block by block as each passes, so the sheet is inflated once;
+    the workbook's other parts it copies from its own copy of the file's bytes, since the check reads the file
+    meanwhile. Nothing parses the parts until the whole check has passed (the workbook is opened only then)."""
 
     def __init__(self, data: bytes, member: str, parts: int):
         self.member = member
         self._directory = tempfile.mkdtemp(prefix="screening-parts-")
         self._stop = threading.Event()
+        self.sink = _Blocks(self._stop)
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sheet-cut")
         self._future = pool.submit(self._cut, data, parts)
         pool.shutdown(wait=False)
 
     def _cut(self, data: bytes, parts: int) -> list[tuple[str, int | None]] | None:
-        with zipfile.ZipFile(io.BytesIO(data)) as source:
-            return _cut_sheet(source, self.member, parts, self._directory, self._stop)
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as source:
+                return _cut_sheet(source, self.member, parts, self._directory, self._stop, self.sink)
+        finally:
+            self.sink.gone()  # the check goes on without handing it more
 
     def result(self) -> list[tuple[str, int | None]] | None:
         """The parts, once cut; None when the sheet could not be cut (it is parsed whole)."""
@@ -1202,6 +1220,49 @@ class _SheetCut:
         with contextlib.suppress(Exception):
             self._future.result()
         shutil.rmtree(self._directory, ignore_errors=True)
+
+
+class _Blocks:
+    """A member's inflated bytes, handed block by block from the check (the sink: `self(block)`, then
+    `self(None)` at its end) to the cut (read). At most a few blocks wait; once the cut is gone or stopped,
+    blocks are dropped and reading gives nothing more."""
+
+    def __init__(self, stop: threading.Event):
+        self._queue: queue.Queue[bytes | None] = queue.Queue(maxsize=8)
+        self._stop = stop
+        self._gone = threading.Event()
+        self._pending = b""
+        self._ended = False
+
+    def __call__(self, block: bytes | None) -> None:
+        while not (self._stop.is_set() or self._gone.is_set()):
+            try:
+                self._queue.put(block, timeout=0.05)
+                return
+            except queue.Full:
+                continue
+
+    def gone(self) -> None:
+        self._gone.set()
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes, fewer only at the member's end; b"" once it has ended or the cut is stopped."""
+        pieces, have = [self._pending], len(self._pending)
+        while have < size and not self._ended:
+            try:
+                block = self._queue.get(timeout=0.05)
+            except queue.Empty:
+                if self._stop.is_set():
+                    return b""
+                continue
+            if block is None:
+                self._ended = True
+            else:
+                pieces.append(block)
+                have += len(block)
+        data = b"".join(pieces)
+        self._pending = data[size:]
+        return data[:size]
 
 
 def _biggest_worksheet(archive: zipfile.ZipFile) -> zipfile.ZipInfo | None:
@@ -1251,12 +1312,12 @@ def _cut_rows(stream, cuts: list[int], writers: list, stop: threading.Event | No
         offset += len(pending)
         if stop is not None and stop.is_set():
             return None
-        last, pending = pending, stream.read(1 << 22)
+        last, pending = (last + pending)[-(1 << 20):], stream.read(1 << 22)
         if not pending:
             break
-    if not order.feed(b"", last=True):
+    if (stop is not None and stop.is_set()) or not order.feed(b"", last=True):
         return None
-    tail = last[-(1 << 20):]  # the sheet's tail (merges, page set-up...) follows its last row
+    tail = last  # the sheet's last megabyte: its tail (merges, page set-up...) follows its last row
     end = tail.rfind(b"</sheetData>")
     if current < len(cuts) or end < 0:
         return None
@@ -1675,12 +1736,15 @@ class _Workbook:
             raise _not_a_spreadsheet(_BINARY, filename)
         return "csv", head
 
-    def _begin_cut(self, archive: zipfile.ZipFile, kind: str) -> None:
-        """Begin cutting a big worksheet into parts while the rest of the check runs (see _SheetCut)."""
+    def _begin_cut(self, archive: zipfile.ZipFile, kind: str) -> dict[str, Callable[[bytes | None], None]]:
+        """Begin cutting a big worksheet into parts while the rest of the check runs (see _SheetCut); returns
+        the sink the check hands the sheet's XML to as it inflates it."""
         info = _biggest_worksheet(archive) if kind == "xlsx" and PARSE_PARTS_MAX > 1 else None
-        if info is not None:
-            self._fileobj.seek(0)
-            self._cut = _SheetCut(self._fileobj.read(), info.filename, _part_count(archive, info.file_size))
+        if info is None or len(archive.NameToInfo) != len(archive.infolist()):  # a name twice: which one is read?
+            return {}
+        self._fileobj.seek(0)
+        self._cut = _SheetCut(self._fileobj.read(), info.filename, _part_count(archive, info.file_size))
+        return {info.filename: self._cut.sink}
 
     def _open_workbook(self, kind: str) -> None:
         try:

@@ -7,11 +7,11 @@ Django side only has to turn them into rows.
 from __future__ import annotations
 
 import json
-import json.encoder
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import groupby
+from json.encoder import encode_basestring_ascii as _json_string  # json.dumps's own (ensure_ascii)
 from operator import itemgetter
 
 
@@ -503,7 +503,7 @@ class RowTable:
         headers = [self.headers.get(name, name) for name in self.columns]
         if not lines or len(set(headers)) != len(headers):  # two columns under one header: as a dict keeps them
             return [json.dumps(self.cells(i)) for i in lines]
-        encode = json.encoder.encode_basestring_ascii  # json.dumps's own, for keys and text (ensure_ascii)
+        encode = _json_string
         pick = itemgetter(*lines) if len(lines) > 1 else (lambda column, i=lines[0]: (column[i],))
         pieces = []
         for header, (name, column) in zip(headers, self.columns.items(), strict=True):

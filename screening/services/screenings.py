@@ -286,9 +286,11 @@ def _pack_column(cells: Sequence) -> list | dict:
     dictionary-coded, as {"values": its distinct cells, "codes": each line's index among them, as little-endian
     unsigned integers of "width" bytes}; any other column as the list of its cells."""
     sample = cells[:_CODED_SAMPLE]  # part numbers, serials, descriptions: mostly distinct, not worth a look
-    if len(set(sample)) * _CODED_REPEATS <= len(sample) and set(map(type, cells)) <= _TEXT_KINDS:
+    if len(set(sample)) * _CODED_REPEATS <= len(sample):
         values = list(dict.fromkeys(cells))
-        if len(values) * _CODED_REPEATS <= len(cells):
+        # The distinct cells' kinds are the column's: a number equal to another kind's (1, 1.0, True) would have
+        # been taken for it, but then the column holds a number, and is not coded.
+        if len(values) * _CODED_REPEATS <= len(cells) and set(map(type, values)) <= _TEXT_KINDS:
             index = {value: i for i, value in enumerate(values)}
             codes = array("H" if len(values) <= 0xFFFF else "I", map(index.__getitem__, cells))
             if sys.byteorder == "big":

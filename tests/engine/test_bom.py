@@ -678,6 +678,17 @@ def test_doctype_in_utf16_xml_is_refused():
     assert "declares XML entities" in error.message
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize("declaration", ["<!DOCTYPE x>", "<!entity a 'b'>"])
+def test_an_entity_declaration_is_found_wherever_the_inflated_blocks_split_it(encoding, declaration):
+    xml = f'<?xml version="1.0"?>{declaration}<sst count="1"><si><t>a &lt;! b</t></si></sst>'.encode(encoding)
+    for split in range(1, len(xml)):
+        scanner = bom._XmlDangerScanner(True)
+        assert scanner.feed(xml[:split]) or scanner.feed(xml[split:]), f"split at byte {split}"
+    plain = '<?xml version="1.0"?><sst><si><t>a &lt;!DOCTYPE b</t></si></sst>'.encode(encoding)
+    assert not bom._XmlDangerScanner(True).feed(plain), "escaped text is no declaration"
+
+
 def test_file_over_the_size_limit_is_refused():
     error = refused(simple_bom_xlsx(), max_file_bytes=1000)
     assert error.message.startswith("the file is ")

@@ -110,14 +110,21 @@ def test_a_sheet_is_cut_while_the_file_is_checked_and_nothing_is_left_behind(mon
     assert parts_left() == before
 
 
-def test_a_file_refused_by_the_check_leaves_no_parts_behind(monkeypatch):
+@pytest.mark.parametrize("where", ["shared strings", "half way down the sheet being cut"])
+def test_a_file_refused_by_the_check_leaves_no_parts_behind(where, monkeypatch):
     monkeypatch.setattr(bom, "PARSE_PARTS_MIN_BYTES", 0)
+    monkeypatch.setattr(bom, "PARSE_PART_BYTES", 1)
     parts = members(gappy_bom())
-    hostile = b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]><sst>&lol;</sst>'
+    if where == "shared strings":
+        replace = {"xl/sharedStrings.xml": b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY lol "lol">]><sst>&lol;</sst>'}
+    else:  # the cut has had the sheet's first blocks from the check when the check finds it
+        sheet = next(name for name in parts if name.startswith("xl/worksheets/sheet1"))
+        middle = parts[sheet].index(b"<row ", len(parts[sheet]) // 2)
+        replace = {sheet: parts[sheet][:middle] + b'<!ENTITY x "y">' + parts[sheet][middle:]}
     before = parts_left()
 
     with pytest.raises(bom.BomReadError, match="unsafe|DOCTYPE|entit"):
-        BomReader(io.BytesIO(rezip(gappy_bom(), replace={"xl/sharedStrings.xml": hostile})), filename="bid.xlsx")
+        BomReader(io.BytesIO(rezip(gappy_bom(), replace=replace)), filename="bid.xlsx")
 
     assert "xl/sharedStrings.xml" in parts
     assert parts_left() == before
