@@ -508,10 +508,15 @@ class RowTable:
         pieces = []
         for header, (name, column) in zip(headers, self.columns.items(), strict=True):
             values = pick(column)
-            if name in self.deferred:
-                values = tuple(map(self.text, values))
             prefix = encode(header) + ": "
-            texts = {value: prefix + encode(value) if value else "" for value in set(values)}
+            if name in self.deferred:  # kept as read: a cell's text depends on its kind too (1, 1.0, "1 ")
+                values = list(zip(map(type, values), values, strict=True))
+                texts = {}
+                for kind_value in set(values):
+                    text = self.text(kind_value[1])
+                    texts[kind_value] = prefix + encode(text) if text else ""
+            else:
+                texts = {value: prefix + encode(value) if value else "" for value in set(values)}
             pieces.append(map(texts.__getitem__, values))
         return ["{" + ", ".join(filter(None, row)) + "}" for row in zip(*pieces, strict=True)]
 

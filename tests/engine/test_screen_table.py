@@ -97,3 +97,18 @@ def test_cells_json_escapes_what_json_must_escape():
         {'Maker "quoted"': 'Huawei "HW"', "Notes\\": "华为\n\ttab"}, {"Notes\\": "plain"},
     ]
     assert texts == [json.dumps(table.cells(0)), json.dumps(table.cells(1))]
+
+
+def test_cells_json_of_columns_kept_as_read_tells_equal_cells_of_other_kinds_apart():
+    from screening.engine import bom
+
+    cut = bom._Cooked("Radio unit ")  # a cell cut at the length limit keeps its last space; the raw one does not
+    table = RowTable("f.xlsx", "BOM", {"description": "Description", "quantity": "Qty"}, [2, 3, 4, 5],
+                     {"description": [cut, "Radio unit ", "Radio unit ", None], "quantity": [1, 1.0, 2.5, 3]},
+                     frozenset({"description", "quantity"}), bom._deferred_text)
+
+    assert [json.loads(text) for text in table.cells_json([0, 1, 2, 3])] == [
+        {"Description": "Radio unit ", "Qty": "1"}, {"Description": "Radio unit", "Qty": "1"},
+        {"Description": "Radio unit", "Qty": "2.5"}, {"Qty": "3"},
+    ]
+    assert table.cells_json([0, 1, 2, 3]) == [json.dumps(table.cells(i)) for i in range(4)]
