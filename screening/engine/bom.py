@@ -1355,9 +1355,10 @@ class _PartedSheet:
     top, padded with empty rows above the used range, each from column A (so `start` is (first row, 0)).
 
     Parts are parsed on PARSE_THREADS threads, up to one more than that ahead of the part being read, and each is
-    let go once its rows are being read (read again, it is parsed again). Before a part's rows are given, the part after
-    it is checked to start below it, where its cut said; if it does not (rows stored out of order), the rest of
-    the sheet is parsed whole and read from there. `check` sees each part parsed (the width limit)."""
+    let go once its rows are being read (read again, it is parsed again). The cut has checked that the numbered rows
+    are stored in ascending order; still, before a part's rows are given, the next part holding cells is checked to
+    start below it, where its cut said, and if it does not (a row without a number, numbered past the cut), the rest
+    of the sheet is parsed whole and read from there. `check` sees each part parsed (the width limit)."""
 
     def __init__(self, cut: list[tuple[str, int | None]], parse: Callable[[str], python_calamine.CalamineSheet],
                  check: Callable[[python_calamine.CalamineSheet], None], whole: Callable[[], object]):
@@ -1392,28 +1393,42 @@ class _PartedSheet:
 
     def _pieces(self) -> Iterator[Iterable[list]]:
         row_index = 0  # 0-based number of the next row to give
-        current = self._part(0)
-        for k in range(1, len(self._cut) + 1):
-            following = self._part(k) if k < len(self._cut) else None
-            if following is not None and following.start is not None and current.start is not None and (
-                following.start[0] + 1 < self._cut[k][1] or current.end[0] >= following.start[0]
+        k, current = 0, self._part(0)  # the first part holds cells (see __init__)
+        while current is not None:
+            j, following = self._holding_cells(k + 1)
+            if following is not None and (
+                following.start[0] + 1 < self._cut[j][1] or following.start[0] <= current.end[0]
             ):
-                whole = self._whole()  # rows out of order across the cut: the rest as the whole sheet gives it
-                yield islice(whole.iter_rows(), row_index, None)
-                return
-            if current.start is not None:  # a part of nothing but empty rows gives none
-                (top, left), end = current.start, current.end[0]
-                # Its used range only: iter_rows would pad it with a row of empty cells per row of the parts above.
-                rows: Iterable[list] = current.to_python(skip_empty_area=True)
-                self._parsed.pop(k - 1, None)  # held as Python rows now: the parsed part is let go
-                current = None
-                yield [[] for _ in range(top - row_index)]  # empty rows above it
-                if left:  # its used range starts right of column A
-                    rows = map(add, repeat([None] * left), rows)
+                # Rows out of place across the cut (a row without a number takes the one after the row above it,
+                # which may be the next part's first): the rest as the whole sheet gives it, from column A.
+                whole = self._whole()
+                rows: Iterable[list] = islice(whole.iter_rows(), row_index, None)
+                if whole.start is not None and whole.start[1]:
+                    rows = map(add, repeat([None] * whole.start[1]), rows)
                 yield rows
-                row_index = end + 1
-            self._parsed.pop(k - 1, None)
-            current = following
+                return
+            (top, left), end = current.start, current.end[0]
+            # Its used range only: iter_rows would pad it with a row of empty cells per row of the parts above.
+            rows = current.to_python(skip_empty_area=True)
+            for read in range(k, j):  # held as Python rows now: the parsed part (and any empty ones) let go
+                self._parsed.pop(read, None)
+            current = None
+            yield [[] for _ in range(top - row_index)]  # empty rows above it
+            if left:  # its used range starts right of column A
+                rows = map(add, repeat([None] * left), rows)
+            yield rows
+            row_index = end + 1
+            k, current = j, following
+
+    def _holding_cells(self, k: int) -> tuple[int, python_calamine.CalamineSheet | None]:
+        """The first part from part k on that holds cells, and its number (past the last part: None). A part can
+        hold none: two cuts in one long row, or rows of nothing."""
+        while k < len(self._cut):
+            part = self._part(k)
+            if part.start is not None:
+                return k, part
+            k += 1
+        return k, None
 
     def close(self) -> None:
         for future in self._parsed.values():

@@ -197,3 +197,30 @@ def test_parts_are_parsed_a_few_ahead_and_let_go_once_read(monkeypatch):
         assert max(held) <= bom.PARSE_THREADS + 2, "parsed ahead, at most a few parts at a time"
         assert len(sheet._parsed) == 0, "every part let go once read"
         assert len(list(reader.rows())) == 1199, "read again, the parts are parsed again"
+
+
+def test_a_part_that_overlaps_the_one_above_is_read_on_from_the_sheet_parsed_whole(monkeypatch):
+    """A row without a number takes the one after the row above it, and cells without references the columns from
+    A: stored just above a cut, such a row holds the number the next part starts at (calamine then writes both
+    rows' cells into that one row). Read in parts, the sheet reads on from the whole sheet, from column A as before;
+    a long row can also hold two cuts, leaving a part of nothing between them."""
+    data = bom_from_column(2)
+    parts = members(data)
+    sheet = next(name for name in parts if name.startswith("xl/worksheets/sheet1"))
+    rows = re.findall(rb"<row\b.*?</row>", parts[sheet], flags=re.S)
+    stray = re.sub(rb' r="[A-Z]*\d+"', b"", rows[48]).replace(  # row 49's cells again, unnumbered: row 50
+        b"</row>", b'<c t="inlineStr"><is><t>' + b"x" * 20_000 + b"</t></is></c></row>"
+    )
+    data = rezip(data, replace={sheet: parts[sheet].replace(rows[49], stray + rows[49])})
+    wholes = []
+    original = bom._PartedSheet.__init__
+
+    def counting(self, cut, parse, check, whole):
+        original(self, cut, parse, check, lambda: wholes.append(1) or whole())
+
+    monkeypatch.setattr(bom._PartedSheet, "__init__", counting)
+    expected = read(data, 1, monkeypatch)[:2]
+
+    for count in range(2, 24):
+        assert read(data, count, monkeypatch)[:2] == expected, f"{count} parts"
+    assert wholes, "some cut fell in the stray row"
