@@ -1965,7 +1965,9 @@ def _filled(rows: Iterator[tuple[int, list]], fills: dict) -> Iterator[tuple[int
             active = [a for a in active if a[2] >= rownum]
             cells = list(cells)
             for target, value, _last in active:
-                if target < len(cells) and (cells[target] is None or cells[target] == ""):
+                if target >= len(cells):  # a row the reader gives short: empty between the parts of a sheet
+                    cells += [None] * (target + 1 - len(cells))
+                if cells[target] is None or cells[target] == "":
                     cells[target] = value
         yield rownum, cells
 

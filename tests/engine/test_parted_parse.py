@@ -224,3 +224,30 @@ def test_a_part_that_overlaps_the_one_above_is_read_on_from_the_sheet_parsed_who
     for count in range(2, 24):
         assert read(data, count, monkeypatch)[:2] == expected, f"{count} parts"
     assert wholes, "some cut fell in the stray row"
+
+
+def test_merged_makers_fill_down_across_the_cuts_as_in_the_sheet_parsed_whole(monkeypatch):
+    """A merged cell's lower rows hold only formatted blanks, so a part's cells can end above them and the next
+    part start below them: those rows come as empty rows between the parts, and the maker fills down into them."""
+
+    def fill(workbook):
+        sheet = workbook.add_worksheet("RAN")
+        write_rows(sheet, [["Item", "Manufacturer", "Supplier"]], first_col=1)
+        row = 1
+        for n in range(1, 120):
+            if n % 7 == 0:
+                sheet.merge_range(row, 2, row + 2, 2, "Huawei Technologies Co., Ltd.")
+                write_rows(sheet, [[n]], first_row=row, first_col=1)
+                row += 3
+            else:
+                write_rows(sheet, [[n, "Nokia Solutions and Networks Oy", "Nordic Telecom Supply AB"]],
+                           first_row=row, first_col=1)
+                row += 1
+
+    data = xlsx(fill)
+    lines, _errors, _edges, _kinds = read(data, 1, monkeypatch)
+    # 17 merged makers over 3 rows each, less the last one's lower rows: below the sheet's last cells, read by no one
+    assert sum(line[2].get("manufacturer", "").startswith("Huawei") for line in lines) == 17 * 3 - 2
+
+    for count in range(2, 30):
+        assert read(data, count, monkeypatch)[:2] == read(data, 1, monkeypatch)[:2], f"{count} parts"
