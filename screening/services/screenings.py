@@ -456,8 +456,8 @@ def chunk_payload_rows(payload: dict, errors: list[RowError] | None = None) -> I
         return
     cooks = {key: SheetLayout.from_dict(sheet).cook for key, sheet in payload["sheets"].items()}
     if version == 2:  # [[key, row number, [cell, ...]], ...]
-        runs = [(key, rows) for key, rows in groupby(payload["rows"], key=itemgetter(0))]
-        runs = [(key, [(number, cells) for _key, number, cells in rows]) for key, rows in runs]
+        runs = [(key, [(number, cells) for _key, number, cells in rows])
+                for key, rows in groupby(payload["rows"], key=itemgetter(0))]
     else:
         runs = [(key, zip(numbers, zip(*_expanded(columns), strict=True), strict=True))
                 for key, numbers, columns in payload["runs"]]
