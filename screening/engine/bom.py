@@ -1133,6 +1133,8 @@ def _part_count(archive: zipfile.ZipFile, sheet_bytes: int) -> int:
     shared = archive.NameToInfo.get("xl/sharedStrings.xml")
     part_bytes = max(PARSE_PART_BYTES, 2 * shared.file_size if shared is not None else 0, 1)
     return max(2, min(PARSE_PARTS_MAX, -(-sheet_bytes // part_bytes)))
+
+
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _NS_PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet, TextField
@@ -24,6 +24,8 @@ from screening.engine.matcher import EntityIndex
 from screening.engine.names import normalise, split_parties
 from screening.engine.records import PARTY_COLUMNS, ListedEntity, ListKind, Location, Message, where_message
 from screening.models import Entity, Finding, ListImportImpact, ListVersion, Relation, Screening, ScreeningChunk
+
+from .screenings import chunk_payload_cells
 
 _PARTY_KEYS = frozenset(key for key, _field in PARTY_COLUMNS)
 BOM, CHAIN = "bom", "chain"
@@ -63,32 +65,13 @@ def _add_party(found: dict[str, str], text: str) -> None:
             found[key] = party
 
 
-def _chunk_cells(payload: dict) -> Iterator[str]:
-    """The party cells of a chunk row's payload (the layout of services.screenings._ChunkWriter), without
-    building the rows."""
-    columns = {}
-    for sheet_key, sheet in payload["sheets"].items():
-        names = [key for key, _header, _company in sheet["columns"]] if "columns" in sheet else sheet["fields"]
-        columns[sheet_key] = [i for i, name in enumerate(names) if name in _PARTY_KEYS]
-    if "runs" in payload:  # a column at a time: a dictionary-coded column's distinct cells are all it names
-        for sheet_key, _rows, packed in payload["runs"]:
-            for i in columns[sheet_key]:
-                column = packed[i] if i < len(packed) else []
-                yield from filter(None, column["values"] if isinstance(column, dict) else column)
-        return
-    for sheet_key, _row, cells in payload["rows"]:
-        for i in columns[sheet_key]:
-            if i < len(cells) and cells[i]:
-                yield cells[i]
-
-
 def screening_party_names_read(*, screening: Screening) -> dict[str, dict[str, str]]:
     """{"bom": {normalised name: as written}, "chain": {...}}: every company the screening's rows and chain name."""
     bom: dict[str, str] = {}
     cells: set[str] = set()
     payloads = ScreeningChunk.objects.filter(screening_id=screening.pk).values_list("payload", flat=True)
     for payload in payloads.iterator(chunk_size=20):
-        cells.update(value for value in _chunk_cells(payload) if isinstance(value, str))
+        cells.update(value for value in chunk_payload_cells(payload, _PARTY_KEYS) if isinstance(value, str))
     for cell in sorted(cells):
         _add_party(bom, cell)
     chain: dict[str, str] = {}

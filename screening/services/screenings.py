@@ -496,6 +496,25 @@ def chunk_payload_tables(
     ]
 
 
+def chunk_payload_cells(payload: dict, keys: Collection[str]) -> Iterator:
+    """The non-empty raw cells a chunk row holds in the columns of these fields, without building its rows: of a
+    dictionary-coded column, its distinct cells (once each)."""
+    columns = {}
+    for sheet_key, sheet in payload["sheets"].items():
+        names = [key for key, _header, _company in sheet["columns"]] if "columns" in sheet else sheet["fields"]
+        columns[sheet_key] = [i for i, name in enumerate(names) if name in keys]
+    if "runs" in payload:
+        for sheet_key, _numbers, packed in payload["runs"]:
+            for i in columns[sheet_key]:
+                column = _unpack_column(packed[i]) if i < len(packed) else []
+                yield from filter(None, column.values if isinstance(column, CodedColumn) else column)
+        return
+    for sheet_key, _row, cells in payload["rows"]:
+        for i in columns[sheet_key]:
+            if i < len(cells) and cells[i]:
+                yield cells[i]
+
+
 def _payload_v1_rows(payload: dict) -> Iterator[BomRow]:
     """Chunks written before version 2 held cooked rows: the values in the order of their sheet's "fields"."""
     sheets = payload["sheets"]
